@@ -48,6 +48,7 @@ class Article(_Record):
     title: str | None = None
     format: str = "text"  # text | html | jsonl
     encoding: str | None = "utf-8"
+    sha256: str | None = None  # of the input bytes, when read from a file
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,11 +166,14 @@ class Record(_Record):
     events: list[Event]
     warnings: list[str] = field(default_factory=list)
     schema: str = SCHEMA
+    text: str | None = field(default=None, repr=False)  # the article text, written only on request
 
-    def to_dict(self) -> dict[str, Any]:
-        """Return the factx/1 JSON object, ``schema`` first."""
-        out = {"schema": self.schema}
+    def to_dict(self, *, include_text: bool = False) -> dict[str, Any]:
+        """Return the factx/1 JSON object, ``schema`` first; ``include_text`` adds the article text."""
+        out: dict[str, Any] = {"schema": self.schema}
         for f in fields(self):
-            if f.name != "schema":
+            if f.name not in ("schema", "text"):
                 out[f.name] = _plain(getattr(self, f.name))
+        if include_text:
+            out["text"] = self.text
         return out

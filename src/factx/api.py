@@ -1,0 +1,127 @@
+"""The library API: text or articles in, factx/1 records out.
+
+    >>> import factx
+    >>> rec = factx.extract("Police arrested 27 suspects in Sichuan on Friday.", published="2014-02-28")
+    >>> rec.events[0].type, rec.events[0].count["value"]
+    ('arrest', 27)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Iterable, Iterator, Sequence
+
+from .models import Article, Record
+from .read import Failure, make_article, source_sha256
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+    from spacy.tokens import Doc
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """Options that change what is extracted (not how it is written)."""
+
+    model: str | None = None
+    countries: tuple[str, ...] = ()
+    rules: tuple[str, ...] = ()
+    batch_size: int = 32
+
+    def __post_init__(self) -> None:
+        for c in self.countries:
+            if not (isinstance(c, str) and len(c) == 2 and c.isalpha()):
+                raise ValueError(f"country codes are ISO 3166-1 alpha-2 (e.g. CN), got {c!r}")
+        if self.batch_size < 1:
+            raise ValueError("batch_size must be at least 1")
+
+
+def build_record(doc: Doc, article: Article, *, settings: Settings = Settings()) -> Record:
+    """Run mentions, normalization and events over a parsed article and assemble its record."""
+    from .events import build_events, load_rules
+    from .mentions.dates import extract_dates
+    from .mentions.places import extract_places
+    from .mentions.quantities import extract_quantities
+
+    dates = extract_dates(doc, published=article.published)
+    numbers, money = extract_quantities(doc, dates=dates)
+    places, focus = extract_places(doc, prefer_countries=settings.countries)
+    events = build_events(doc, numbers=numbers, money=money, dates=dates, places=places, focus=focus,
+                          published=article.published, rules=load_rules(settings.rules))
+    warnings = []
+    if article.published is None:
+        warnings.append("no publication date: relative dates are left unresolved")
+    return Record(
+        source={"id": article.id, "sha256": source_sha256(article), "chars": len(article.text),
+                "format": article.format, "encoding": article.encoding},
+        published={"value": article.published, "origin": article.published_origin},
+        title=article.title,
+        numbers=numbers,
+        money=money,
+        dates=dates,
+        places=places,
+        focus=focus,
+        events=events,
+        warnings=warnings,
+        text=article.text,
+    )
+
+
+def _nlp(nlp: Language | None, settings: Settings) -> Language:
+    if nlp is not None:
+        return nlp
+    from .nlp import load_nlp
+
+    return load_nlp(settings.model)
+
+
+def extract(text: str, *, published: str | None = None, title: str | None = None, id: str = "-",
+            nlp: Language | None = None, settings: Settings = Settings()) -> Record:
+    """Extract the facts of one article text; ``published`` (ISO date) anchors relative dates.
+
+    Example:
+        >>> extract("Two people were killed on Monday.", published="2024-05-08").dates[0].value
+        '2024-05-06'
+    """
+    article = make_article(text, id=id, published=published, published_origin="option" if published else None,
+                           title=title)
+    return extract_article(article, nlp=nlp, settings=settings)
+
+
+def extract_article(article: Article, *, nlp: Language | None = None, settings: Settings = Settings()) -> Record:
+    """Extract the facts of one ``Article``."""
+    from .chunks import parse
+
+    doc = parse(_nlp(nlp, settings), article.text)
+    return build_record(doc, article, settings=settings)
+
+
+def extract_many(items: Iterable[Article | Failure | str], *, nlp: Language | None = None,
+                 settings: Settings = Settings()) -> Iterator[Record | Failure]:
+    """Stream records for many articles (or plain texts), in input order; failures pass through.
+
+    Example:
+        >>> [r.source["id"] for r in extract_many(["A text.", "Another text."])]
+        ['0', '1']
+    """
+    from .chunks import pipe
+
+    language = _nlp(nlp, settings)
+
+    def articles() -> Iterator[Article | Failure]:
+        for i, item in enumerate(items):
+            yield make_article(item, id=str(i)) if isinstance(item, str) else item
+
+    for article, doc in pipe(language, articles(), batch_size=settings.batch_size):
+        if isinstance(article, Failure):
+            yield article
+            continue
+        try:
+            yield build_record(doc, article, settings=settings)
+        except Exception as exc:  # one bad article must not stop a batch
+            yield Failure(article.id, exc)
+
+
+def extract_texts(texts: Sequence[str], **kwargs) -> list[Record]:
+    """Extract records for a list of plain texts (convenience for notebooks)."""
+    return [r for r in extract_many(texts, **kwargs) if isinstance(r, Record)]

@@ -1,0 +1,723 @@
+"""The rule layer: trigger words and the dependency parse turn mentions into event records.
+
+Event types, trigger lemmas, the nouns that count as participants, reporting verbs, hedge and
+negation cues all come from ``data/events.json`` (plus any ``--rules`` files), never from code.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any, Iterable, Sequence
+
+from spacy.matcher import Matcher
+from spacy.tokens import Doc, Span as SpacySpan, Token
+
+from .errors import RulesError
+from .models import DateMention, Event, Focus, MoneyMention, NumberMention, PlaceMention, Span
+
+SPECIFICITY = {"landmark": 5, "city": 4, "admin2": 3, "admin1": 2, "region": 1, "country": 1}
+PASSIVE_SUBJECTS = {"nsubjpass", "csubjpass"}
+CLAUSE_DEPS = {"ccomp", "xcomp", "advcl", "relcl", "acl", "conj", "parataxis", "pcomp"}
+SINGULAR_DETS = {"a", "an", "one", "another", "the", "this", "that"}
+ONE_PRONOUNS = {"he", "she", "him", "her"}
+
+
+@dataclass(frozen=True, slots=True)
+class EventType:
+    """One event type: its triggers and what its participants look like."""
+
+    name: str
+    verbs: tuple[str, ...] = ()
+    nouns: tuple[str, ...] = ()
+    adjectives: tuple[str, ...] = ()
+    light_verbs: tuple[str, ...] = ()
+    intransitive: tuple[str, ...] = ()
+    patient: str = "object"  # object | subject | subject_if_intransitive
+    participants: str = "any"  # a key of Rules.participants, or "any"/"thing"
+    money: bool = False
+    count_expected: bool = True
+    price_of: tuple[str, ...] = ()  # a bare mention of this type right after one of these gives its price
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Rules:
+    """All event rules, validated and indexed by lemma."""
+
+    types: dict[str, EventType]
+    participants: dict[str, frozenset[str]]
+    reporting_verbs: frozenset[str]
+    reporting_prepositions: tuple[str, ...]
+    hedge_words: frozenset[str]
+    hedge_verbs: frozenset[str]
+    negation_words: frozenset[str]
+    negated_patients: tuple[str, ...]
+    uncertainty_complementizers: frozenset[str]
+    verb_index: dict[str, str] = field(default_factory=dict)
+    noun_index: dict[str, str] = field(default_factory=dict)
+    adj_index: dict[str, str] = field(default_factory=dict)
+    phrases: dict[str, tuple[str, str, tuple[str, ...]]] = field(default_factory=dict)
+
+
+_TYPE_KEYS = {"verbs", "nouns", "adjectives", "light_verbs", "intransitive", "patient", "participants",
+              "money", "count_expected", "price_of"}
+_LIST_KEYS = {"verbs", "nouns", "adjectives", "light_verbs", "intransitive", "price_of"}
+
+
+def _merge(base: dict[str, Any], extra: dict[str, Any], *, name: str) -> dict[str, Any]:
+    out = json.loads(json.dumps(base))
+    for tname, spec in (extra.get("types") or {}).items():
+        if not isinstance(spec, dict):
+            raise RulesError(f"{name}: event type {tname!r} must be a table of settings")
+        unknown = set(spec) - _TYPE_KEYS - {"replace"}
+        if unknown:
+            raise RulesError(f"{name}: event type {tname!r} has unknown keys: {', '.join(sorted(unknown))}")
+        if spec.get("replace") or tname not in out["types"]:
+            out["types"][tname] = {k: v for k, v in spec.items() if k != "replace"}
+        else:
+            for key, value in spec.items():
+                if key in _LIST_KEYS:
+                    out["types"][tname][key] = list(dict.fromkeys(list(out["types"][tname].get(key, [])) + list(value)))
+                else:
+                    out["types"][tname][key] = value
+    for key, value in extra.items():
+        if key in ("types", "version"):
+            continue
+        if key == "participants" and isinstance(value, dict):
+            for pname, words in value.items():
+                out["participants"][pname] = list(dict.fromkeys(out["participants"].get(pname, []) + list(words)))
+        elif isinstance(value, list) and isinstance(out.get(key), list):
+            out[key] = list(dict.fromkeys(out[key] + value))
+        else:
+            raise RulesError(f"{name}: unknown top-level key {key!r}")
+    return out
+
+
+def _check_types(data: dict[str, Any], *, name: str) -> None:
+    for tname, spec in data["types"].items():
+        for key in _LIST_KEYS:
+            value = spec.get(key, [])
+            if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+                raise RulesError(f"{name}: event type {tname!r}: {key!r} must be a list of words")
+        if not (spec.get("verbs") or spec.get("nouns") or spec.get("adjectives")):
+            raise RulesError(f"{name}: event type {tname!r} has no verbs, nouns or adjectives")
+        if spec.get("patient", "object") not in ("object", "subject", "subject_if_intransitive"):
+            raise RulesError(f"{name}: event type {tname!r}: patient must be object, subject or subject_if_intransitive")
+        part = spec.get("participants", "any")
+        if part not in ("any", "thing") and part not in data["participants"]:
+            raise RulesError(f"{name}: event type {tname!r}: unknown participants {part!r}")
+
+
+def read_rules_file(path: str | Path) -> dict[str, Any]:
+    """Read a user rules file (TOML, YAML or JSON), raising RulesError with the line at fault."""
+    path = Path(path)
+    try:
+        raw = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise RulesError(f"{path}: cannot read rules file ({exc})") from None
+    suffix = path.suffix.lower()
+    if suffix == ".toml":
+        try:
+            import tomllib
+        except ModuleNotFoundError:  # Python 3.10
+            import tomli as tomllib  # type: ignore[no-redef]
+        try:
+            data = tomllib.loads(raw)
+        except tomllib.TOMLDecodeError as exc:
+            raise RulesError(f"{path}: invalid TOML: {exc}") from None
+    elif suffix in (".yaml", ".yml"):
+        try:
+            import yaml
+        except ModuleNotFoundError:
+            raise RulesError(f"{path}: YAML rules need PyYAML (pip install pyyaml), or use TOML") from None
+        try:
+            data = yaml.safe_load(raw)
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            where = f" at line {mark.line + 1}" if mark is not None else ""
+            raise RulesError(f"{path}: invalid YAML{where}: {getattr(exc, 'problem', exc)}") from None
+    elif suffix == ".json":
+        try:
+            data = json.loads(raw)
+        except json.JSONDecodeError as exc:
+            raise RulesError(f"{path}: invalid JSON at line {exc.lineno}: {exc.msg}") from None
+    else:
+        raise RulesError(f"{path}: rules files must end in .toml, .yaml, .yml or .json")
+    if not isinstance(data, dict):
+        raise RulesError(f"{path}: rules must be a table/mapping at the top level")
+    return data
+
+
+@lru_cache(maxsize=8)
+def load_rules(extra_files: tuple[str, ...] = ()) -> Rules:
+    """Load the built-in event rules, lay ``extra_files`` over them, validate and index them."""
+    base = json.loads(resources.files("factx").joinpath("data/events.json").read_text(encoding="utf-8"))
+    _check_types(base, name="factx/data/events.json")
+    for path in extra_files:
+        base = _merge(base, read_rules_file(path), name=str(path))
+        _check_types(base, name=str(path))
+    types = {}
+    for tname, spec in base["types"].items():
+        types[tname] = EventType(
+            name=tname,
+            **{k: tuple(v) if isinstance(v, list) else v for k, v in spec.items()},
+        )
+    rules = Rules(
+        types=types,
+        participants={k: frozenset(v) for k, v in base["participants"].items()},
+        reporting_verbs=frozenset(base["reporting_verbs"]),
+        reporting_prepositions=tuple(base["reporting_prepositions"]),
+        hedge_words=frozenset(base["hedge_words"]),
+        hedge_verbs=frozenset(base["hedge_verbs"]),
+        negation_words=frozenset(base["negation_words"]),
+        negated_patients=tuple(base["negated_patients"]),
+        uncertainty_complementizers=frozenset(base["uncertainty_complementizers"]),
+    )
+    for t in types.values():
+        for kind, words, index in (("verb", t.verbs, rules.verb_index), ("noun", t.nouns, rules.noun_index),
+                                   ("adj", t.adjectives, rules.adj_index)):
+            for w in words:
+                parts = tuple(w.lower().split())
+                if len(parts) > 1:
+                    rules.phrases.setdefault(f"{t.name}|{kind}|{w.lower()}", (t.name, kind, parts))
+                else:
+                    index.setdefault(parts[0], t.name)
+    return rules
+
+
+_MATCHERS: dict[tuple[int, int], tuple[Any, Rules, Matcher]] = {}
+
+
+def _phrase_matcher(rules: Rules, vocab: Any) -> Matcher:
+    cache_key = (id(vocab), id(rules))
+    hit = _MATCHERS.get(cache_key)
+    if hit is not None and hit[0] is vocab and hit[1] is rules:
+        return hit[2]
+    matcher = Matcher(vocab)
+    for key, (_, kind, parts) in rules.phrases.items():
+        # The first word of a verb phrase is matched by lemma ("shot dead" -> shoot dead); the rest literally or by lemma.
+        pattern = [{"LEMMA": parts[0]}] + [{"LOWER": p} if kind == "verb" else {"LEMMA": p} for p in parts[1:]]
+        alt = [{"LEMMA": p} for p in parts]
+        matcher.add(key, [pattern, alt])
+    _MATCHERS[cache_key] = (vocab, rules, matcher)
+    return matcher
+
+
+@dataclass(slots=True)
+class _Trigger:
+    type: str
+    token: Token  # the syntactic head of the trigger
+    start: int  # character offsets of the trigger text
+    end: int
+    kind: str  # verb | noun | adj
+
+
+@dataclass(slots=True)
+class _Context:
+    doc: Doc
+    numbers: Sequence[NumberMention]
+    money: Sequence[MoneyMention]
+    dates: Sequence[DateMention]
+    places: Sequence[PlaceMention]
+    focus: Focus
+    published: str | None
+    rules: Rules
+    doc_date: tuple[int, DateMention] | None = None
+
+
+def find_triggers(doc: Doc | SpacySpan, rules: Rules) -> list[_Trigger]:
+    """Find event triggers (single lemmas and multiword phrases) in a Doc or sentence."""
+    doc_obj = doc.doc if isinstance(doc, SpacySpan) else doc
+    offset = doc.start if isinstance(doc, SpacySpan) else 0
+    matcher = _phrase_matcher(rules, doc_obj.vocab)
+    taken: set[int] = set()
+    found: list[_Trigger] = []
+    span = doc if isinstance(doc, SpacySpan) else doc[:]
+    for key, start, end in sorted(matcher(span), key=lambda m: (m[1], -(m[2] - m[1]))):
+        start, end = start + offset, end + offset
+        if any(i in taken for i in range(start, end)):
+            continue
+        etype, kind, _ = rules.phrases[doc_obj.vocab.strings[key]]
+        phrase = doc_obj[start:end]
+        head = phrase.root
+        found.append(_Trigger(etype, head, phrase.start_char, phrase.end_char, kind))
+        taken.update(range(start, end))
+    for tok in span:
+        if tok.i in taken:
+            continue
+        lemma = tok.lemma_.lower()
+        etype = None
+        kind = ""
+        if tok.pos_ == "VERB" and lemma in rules.verb_index:
+            etype, kind = rules.verb_index[lemma], "verb"
+        elif tok.pos_ in ("ADJ", "VERB") and tok.lower_ in rules.adj_index:
+            etype, kind = rules.adj_index[tok.lower_], "adj"
+        elif tok.pos_ == "NOUN" and lemma in rules.noun_index:
+            etype, kind = rules.noun_index[lemma], "noun"
+        if etype:
+            found.append(_Trigger(etype, tok, tok.idx, tok.idx + len(tok.text), kind))
+    found.sort(key=lambda t: t.start)
+    return found
+
+
+def _in_span(start: int, end: int, tokens: Iterable[Token]) -> bool:
+    return any(t.idx < end and start < t.idx + len(t.text) for t in tokens)
+
+
+def _mention_at(mentions: Sequence[Any], token: Token) -> tuple[int, Any] | None:
+    tstart, tend = token.idx, token.idx + len(token.text)
+    for i, m in enumerate(mentions):
+        if m.start < tend and tstart < m.end:
+            return i, m
+    return None
+
+
+def _subject(tok: Token) -> Token | None:
+    for c in tok.children:
+        if c.dep_ in ("nsubj", "nsubjpass", "csubj"):
+            return c
+    if tok.dep_ == "conj" and tok.head.pos_ in ("VERB", "AUX"):
+        return _subject(tok.head)
+    if tok.dep_ in ("xcomp", "pcomp") and tok.head.pos_ == "VERB":
+        return _subject(tok.head)
+    return None
+
+
+def _is_passive(tok: Token) -> bool:
+    if any(c.dep_ in PASSIVE_SUBJECTS or c.dep_ == "auxpass" or c.dep_ == "agent" for c in tok.children):
+        return True
+    # A reduced relative ("a woman arrested by police", "11 babies rescued") is passive in meaning.
+    return tok.dep_ in ("acl", "amod") and tok.tag_ == "VBN"
+
+
+def _patient(trig: _Trigger, etype: EventType) -> Token | None:
+    tok = trig.token
+    if trig.kind == "noun":
+        for c in tok.children:
+            if c.dep_ == "prep" and c.lower_ == "of":
+                for g in c.children:
+                    if g.dep_ == "pobj":
+                        return g
+        if tok.head.lemma_.lower() in etype.light_verbs:
+            return _subject(tok.head)
+        return None
+    if trig.kind == "adj":
+        if tok.dep_ in ("acomp", "oprd") or tok.dep_ == "ROOT":
+            subj = _subject(tok.head if tok.dep_ != "ROOT" else tok)
+            if subj is not None:
+                return subj
+        if tok.dep_ in ("amod",):
+            return tok.head
+        return None
+    passive = _is_passive(tok)
+    if passive:
+        for c in tok.children:
+            if c.dep_ in PASSIVE_SUBJECTS:
+                return c
+        if tok.dep_ in ("acl", "amod"):
+            return tok.head
+        if tok.dep_ == "conj":
+            return _patient(_Trigger(trig.type, tok.head, 0, 0, "verb"), etype)
+        return None
+    intransitive = etype.patient == "subject" or (
+        etype.patient == "subject_if_intransitive" and tok.lemma_.lower() in etype.intransitive)
+    if intransitive:
+        return _subject(tok)
+    for c in tok.children:
+        if c.dep_ in ("dobj", "obj"):
+            return c
+    for c in tok.children:
+        if c.dep_ == "conj" and c.pos_ == "VERB":
+            for g in c.children:
+                if g.dep_ == "dobj":
+                    return g  # "buying and selling infants"
+    return None
+
+
+def _number_in(tokens: Iterable[Token], ctx: _Context) -> tuple[int, NumberMention] | None:
+    for t in tokens:
+        hit = _mention_at(ctx.numbers, t)
+        if hit is not None and hit[1].kind not in ("ordinal", "percent"):
+            return hit
+    return None
+
+
+def _noun_phrase_unit(head: Token) -> str:
+    parts = [c for c in head.lefts if c.dep_ in ("compound",) and c.pos_ in ("NOUN", "PROPN")]
+    words = [t.text for t in parts] + [head.text]
+    return " ".join(words)
+
+
+def _count(patient: Token | None, trig: _Trigger, ctx: _Context) -> dict[str, Any] | None:
+    tok = trig.token
+    if patient is not None:
+        if patient.like_num or _mention_at(ctx.numbers, patient):
+            hit = _mention_at(ctx.numbers, patient)
+            if hit:
+                return _count_record(hit, unit=hit[1].unit)
+        premods = [t for t in patient.subtree if t.i < patient.i]
+        hit = _number_in(premods, ctx)
+        if hit is not None:
+            return _count_record(hit, unit=_noun_phrase_unit(patient) if patient.pos_ in ("NOUN", "PROPN") else hit[1].unit)
+        if patient.pos_ == "NOUN" and patient.tag_ in ("NN",):
+            det = next((c for c in patient.children if c.dep_ in ("det", "nummod")), None)
+            if det is not None and det.lower_ in SINGULAR_DETS:
+                start = det.idx
+                return {"value": 1, "qualifier": "exact", "unit": _noun_phrase_unit(patient),
+                        "text": ctx.doc.text[start:patient.idx + len(patient.text)], "start": start,
+                        "end": patient.idx + len(patient.text), "ref": None}
+        if patient.pos_ == "PRON" and patient.lower_ in ONE_PRONOUNS:
+            return {"value": 1, "qualifier": "exact", "unit": None, "text": patient.text, "start": patient.idx,
+                    "end": patient.idx + len(patient.text), "ref": None}
+    if trig.kind == "noun":
+        hit = _number_in([c for c in tok.children if c.dep_ in ("nummod", "quantmod")], ctx)
+        if hit is not None:
+            return _count_record(hit, unit=hit[1].unit or tok.text)
+    if trig.kind in ("adj", "verb") and patient is None:
+        # "1 dead, 4 wounded": the number stands for the people.
+        near = [c for c in tok.children if c.dep_ in ("npadvmod", "nsubj", "nsubjpass", "meta", "dobj")]
+        if tok.i > 0:
+            near.append(tok.doc[tok.i - 1])
+        if tok.dep_ in ("acl", "amod") and tok.head.like_num:
+            near.append(tok.head)
+        hit = _number_in([t for t in near if t.like_num], ctx)
+        if hit is not None:
+            return _count_record(hit, unit=hit[1].unit)
+    return None
+
+
+def _count_record(hit: tuple[int, NumberMention], *, unit: str | None) -> dict[str, Any]:
+    i, m = hit
+    rec = {"value": m.value, "qualifier": m.qualifier, "unit": unit or m.unit, "text": m.text, "start": m.start,
+           "end": m.end, "ref": f"numbers[{i}]"}
+    if m.qualifier == "range":
+        rec["low"], rec["high"] = m.low, m.high
+    return rec
+
+
+def _participant_ok(patient: Token | None, etype: EventType, rules: Rules) -> bool:
+    if patient is None or etype.participants in ("any", "thing"):
+        return True
+    if patient.pos_ in ("PRON", "PROPN", "NUM") or patient.ent_type_ in ("PERSON", "NORP", "ORG"):
+        return True
+    words = rules.participants.get(etype.participants, frozenset())
+    lemma = patient.lemma_.lower()
+    return lemma in words or patient.lower_ in words or lemma.split("-")[-1] in words
+
+
+def _span_of(tok: Token, *, trim: bool = True) -> Span:
+    drop = {"relcl", "appos", "punct", "acl", "advcl", "cc", "conj"} if trim else set()
+    keep = [tok]
+    for c in tok.children:
+        if c.dep_ not in drop:
+            keep.extend(c.subtree)
+    start = min(t.idx for t in keep)
+    last = max(keep, key=lambda t: t.idx)
+    end = last.idx + len(last.text)
+    return Span(tok.doc.text[start:end], start, end)
+
+
+def _agent(trig: _Trigger, patient: Token | None) -> Span | None:
+    tok = trig.token
+    if trig.kind == "verb":
+        for c in tok.children:
+            if c.dep_ == "agent":
+                for g in c.children:
+                    if g.dep_ == "pobj":
+                        return _span_of(g)
+        if not _is_passive(tok):
+            subj = _subject(tok)
+            if subj is not None and subj != patient and subj.pos_ != "PRON":
+                return _span_of(subj)
+    if trig.kind == "noun" and tok.head.pos_ == "VERB":
+        for c in tok.head.children:
+            if c.dep_ == "agent":
+                for g in c.children:
+                    if g.dep_ == "pobj":
+                        return _span_of(g)
+    return None
+
+
+def _ancestors_in_sentence(tok: Token) -> list[Token]:
+    out = []
+    cur = tok
+    while cur.head.i != cur.i:
+        cur = cur.head
+        out.append(cur)
+    return out
+
+
+def _source(sent: SpacySpan, trig: _Trigger, rules: Rules) -> Span | None:
+    text_lower = sent.text.lower()
+    for prep in rules.reporting_prepositions:
+        pos = text_lower.find(prep)
+        if pos >= 0:
+            anchor = sent.char_span(sent.start_char + pos, sent.start_char + pos + len(prep), alignment_mode="expand")
+            if anchor is not None:
+                for t in anchor:
+                    for c in t.children:
+                        if c.dep_ == "pobj":
+                            return _span_of(c)
+                    for c in t.rights:
+                        for g in c.children:
+                            if g.dep_ == "pobj":
+                                return _span_of(g)
+    chain = [trig.token] + _ancestors_in_sentence(trig.token)
+    candidates = [t for t in chain if t.lemma_.lower() in rules.reporting_verbs and t.pos_ == "VERB"]
+    if not candidates:
+        # "X happened, the ministry said": the reporting verb may hang off the event clause.
+        candidates = [t for t in sent if t.lemma_.lower() in rules.reporting_verbs and t.pos_ == "VERB"
+                      and t.dep_ in ("ROOT", "parataxis", "ccomp", "advcl") and t != trig.token]
+    for rv in candidates:
+        subj = next((c for c in rv.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+        if subj is not None and subj.pos_ != "PRON":
+            return _span_of(subj)
+        if subj is not None:
+            return Span(subj.text, subj.idx, subj.idx + len(subj.text))
+    return None
+
+
+def _negated(trig: _Trigger, patient: Token | None, rules: Rules) -> bool:
+    tok = trig.token
+    if any(c.dep_ == "neg" for c in tok.children):
+        return True
+    if patient is not None:
+        phrase = " ".join(t.lower_ for t in patient.subtree)
+        if patient.lower_ in ("nobody", "none") or any(phrase.startswith(p) for p in rules.negated_patients):
+            return True
+        if any(c.dep_ == "det" and c.lower_ == "no" for c in patient.children):
+            return True
+    cur = tok
+    while cur.head.i != cur.i:
+        marked = any(c.dep_ == "mark" and c.lower_ in rules.uncertainty_complementizers for c in cur.children)
+        cur = cur.head
+        if marked and any(c.dep_ == "neg" for c in cur.children):
+            return True  # "did not say whether charges have been brought"
+    return False
+
+
+def _hedged(trig: _Trigger, rules: Rules) -> bool:
+    tok = trig.token
+    for c in tok.children:
+        if c.dep_ in ("aux", "advmod") and c.lower_ in rules.hedge_words:
+            return True
+    for anc in _ancestors_in_sentence(tok):
+        if anc.lemma_.lower() in rules.reporting_verbs:
+            break
+        if anc.lemma_.lower() in rules.hedge_verbs:
+            return True
+    return False
+
+
+def _place_for(trig: _Trigger, sent: SpacySpan, ctx: _Context) -> dict[str, Any] | None:
+    places = [(i, p) for i, p in enumerate(ctx.places) if p.kind != "demonym"]
+    if not places:
+        return _focus_place(ctx)
+    subtree = list(trig.token.subtree) if trig.kind != "noun" else list(trig.token.head.subtree)
+
+    def pick(cands: list[tuple[int, PlaceMention]]) -> tuple[int, PlaceMention]:
+        return max(cands, key=lambda ip: (SPECIFICITY.get(ip[1].kind or "", 0), -abs(ip[1].start - trig.start)))
+
+    in_sent = [(i, p) for i, p in places if sent.start_char <= p.start < sent.end_char]
+    in_tree = [(i, p) for i, p in in_sent if _in_span(p.start, p.end, subtree)]
+    for origin, cands in (("sentence", in_tree), ("sentence", in_sent)):
+        if cands:
+            return _place_record(pick(cands), origin)
+    text = ctx.doc.text
+    para_start = text.rfind("\n", 0, sent.start_char) + 1
+    para_end = text.find("\n", sent.end_char)
+    para_end = len(text) if para_end < 0 else para_end
+    in_para = [(i, p) for i, p in places if para_start <= p.start < para_end]
+    if in_para:
+        return _place_record(pick(in_para), "paragraph")
+    return _focus_place(ctx)
+
+
+def _place_record(ip: tuple[int, PlaceMention], origin: str) -> dict[str, Any]:
+    i, p = ip
+    return {"ref": f"places[{i}]", "name": p.name, "kind": p.kind, "country": p.country, "admin1": p.admin1,
+            "lat": p.lat, "lon": p.lon, "text": p.text, "start": p.start, "end": p.end, "origin": origin}
+
+
+def _focus_place(ctx: _Context) -> dict[str, Any] | None:
+    f = ctx.focus
+    if not f or not (f.country or f.admin1):
+        return None
+    return {"ref": None, "name": f.name, "kind": "admin1" if f.admin1 else "country", "country": f.country,
+            "admin1": f.admin1, "lat": None, "lon": None, "text": None, "start": None, "end": None, "origin": "focus"}
+
+
+def _attached_to_reporting(tok_span: SpacySpan | None, rules: Rules) -> bool:
+    if tok_span is None:
+        return False
+    root = tok_span.root
+    return root.head.lemma_.lower() in rules.reporting_verbs and root.head.pos_ == "VERB" and root.dep_ in ("npadvmod", "tmod", "obl", "advmod", "prep", "pobj")
+
+
+def _date_for(trig: _Trigger, sent: SpacySpan, ctx: _Context) -> dict[str, Any] | None:
+    subtree = list(trig.token.subtree) if trig.kind != "noun" else list(trig.token.head.subtree)
+    cands = []
+    for i, d in enumerate(ctx.dates):
+        if d.type not in ("DATE", "TIME") or not (sent.start_char <= d.start < sent.end_char):
+            continue
+        span = ctx.doc.char_span(d.start, d.end, alignment_mode="expand")
+        if _attached_to_reporting(span, ctx.rules):
+            continue
+        cands.append((not _in_span(d.start, d.end, subtree), abs(d.start - trig.start), i, d))
+    if cands:
+        _, _, i, d = min(cands, key=lambda c: (c[0], c[1]))
+        return _date_record(i, d, "sentence")
+    if ctx.doc_date is not None:
+        i, d = ctx.doc_date
+        return _date_record(i, d, "document")
+    if ctx.published:
+        return {"ref": None, "value": ctx.published[:10], "type": "DATE", "granularity": "day", "text": None,
+                "start": None, "end": None, "origin": "published"}
+    return None
+
+
+def _date_record(i: int, d: DateMention, origin: str) -> dict[str, Any]:
+    return {"ref": f"dates[{i}]", "value": d.value, "type": d.type, "granularity": d.granularity, "text": d.text,
+            "start": d.start, "end": d.end, "origin": origin}
+
+
+def _document_date(ctx: _Context) -> tuple[int, DateMention] | None:
+    """The first day-precise date of the article that is not the date of a statement."""
+    for i, d in enumerate(ctx.dates):
+        if d.type != "DATE" or not d.value or len(d.value) != 10 or d.value.startswith("X"):
+            continue
+        if ctx.published and d.value > ctx.published[:10]:
+            continue
+        span = ctx.doc.char_span(d.start, d.end, alignment_mode="expand")
+        if _attached_to_reporting(span, ctx.rules):
+            continue
+        return i, d
+    return None
+
+
+def _money_for(trig: _Trigger, sent: SpacySpan, ctx: _Context) -> list[dict[str, Any]]:
+    subtree = list(trig.token.subtree) if trig.kind != "noun" else list(trig.token.head.subtree)
+    in_sent = [(i, m) for i, m in enumerate(ctx.money) if sent.start_char <= m.start < sent.end_char]
+    in_tree = [(i, m) for i, m in in_sent if _in_span(m.start, m.end, subtree)]
+    chosen = in_tree or in_sent
+    return [_money_record(i, m) for i, m in chosen]
+
+
+def _money_record(i: int, m: MoneyMention) -> dict[str, Any]:
+    return {"ref": f"money[{i}]", "amount": m.amount, "currency": m.currency, "qualifier": m.qualifier,
+            "text": m.text, "start": m.start, "end": m.end}
+
+
+def _confidence(count: dict | None, place: dict | None, date: dict | None, patient: Token | None) -> float:
+    score = 0.4
+    if count is not None:
+        score += 0.25 if count.get("ref") else 0.15
+    if patient is not None:
+        score += 0.1
+    if place is not None and place.get("origin") == "sentence":
+        score += 0.1
+    if date is not None and date.get("origin") == "sentence":
+        score += 0.1
+    return round(min(score, 0.95), 2)
+
+
+def build_events(doc: Doc, *, numbers: Sequence[NumberMention], money: Sequence[MoneyMention],
+                 dates: Sequence[DateMention], places: Sequence[PlaceMention], focus: Focus,
+                 published: str | None, rules: Rules | None = None) -> list[Event]:
+    """Build event records from a parsed Doc and its normalized mentions.
+
+    An event is kept when it has a count, money, a negation, or is of a type that needs no count
+    (``count_expected: false``); a bare restatement ("the people arrested") adds nothing and is dropped.
+
+    Example:
+        >>> events = build_events(doc, numbers=nums, money=[], dates=[], places=[], focus=Focus(), published=None)
+        >>> [(e.type, e.count["value"]) for e in events]
+        [('arrest', 27)]
+    """
+    rules = rules or load_rules()
+    ctx = _Context(doc, numbers, money, dates, places, focus, published, rules)
+    ctx.doc_date = _document_date(ctx)
+    events: list[Event] = []
+    for sent in doc.sents:
+        for trig in find_triggers(sent, rules):
+            etype = rules.types[trig.type]
+            trigger_span = trig
+            if trig.kind == "noun" and trig.token.dep_ in ("dobj", "attr") and trig.token.head.lemma_.lower() in etype.light_verbs:
+                lv = trig.token.head  # "received a suspended death sentence": the verb carries the event
+                trigger_span = _Trigger(trig.type, trig.token, lv.idx, lv.idx + len(lv.text), "noun")
+            patient = _patient(trig, etype)
+            if not _participant_ok(patient, etype, rules):
+                continue
+            count = _count(patient, trig, ctx)
+            negated = _negated(trig, patient, rules)
+            money_list = _money_for(trig, sent, ctx) if etype.money else []
+            if count is None and money_list and not negated and _is_price(etype, events, sent, rules):
+                # "They paid 20,000 yuan for the child": the price of the purchase just told, not a new event.
+                events[-1] = _replace(events[-1], money=money_list)
+                continue
+            if count is None and not money_list and not negated and etype.count_expected:
+                continue
+            place = _place_for(trig, sent, ctx)
+            date = _date_for(trig, sent, ctx)
+            source = _source(sent, trig, rules)
+            modality = "hedged" if _hedged(trig, rules) else ("reported" if source is not None else "asserted")
+            ev = Event(
+                id=f"e{len(events) + 1}",
+                type=etype.name,
+                trigger=Span(doc.text[trigger_span.start:trigger_span.end], trigger_span.start, trigger_span.end),
+                count=count,
+                agent=_agent(trig, patient),
+                patient=_span_of(patient) if patient is not None else None,
+                place=place,
+                date=date,
+                money=money_list,
+                negated=negated,
+                modality=modality,
+                source=source,
+                sentence={"start": sent.start_char, "end": sent.end_char},
+                confidence=_confidence(count, place, date, patient),
+            )
+            events.append(ev)
+    return _link_duplicates(events)
+
+
+def _is_price(etype: EventType, events: list[Event], sent: SpacySpan, rules: Rules) -> bool:
+    if not etype.price_of or not events:
+        return False
+    last = events[-1]
+    text = sent.doc.text
+    # The priced event must be told just before: in this sentence or in the one before it.
+    between = text[last.sentence["end"]:sent.start_char]
+    return last.type in etype.price_of and not last.money and (last.sentence["start"] == sent.start_char or (
+        "\n\n" not in between and len(between.strip()) == 0))
+
+
+def _replace(ev: Event, **changes: Any) -> Event:
+    from dataclasses import replace
+
+    return replace(ev, **changes)
+
+
+def _link_duplicates(events: list[Event]) -> list[Event]:
+    out: list[Event] = []
+    for ev in events:
+        same = None
+        if ev.count is not None and not ev.negated:
+            for prev in out:
+                if (prev.type == ev.type and prev.count is not None and prev.count.get("value") == ev.count.get("value")
+                        and prev.count.get("qualifier") == ev.count.get("qualifier") and _same_place(prev.place, ev.place)):
+                    same = prev.same_as or prev.id
+                    break
+        out.append(_replace(ev, same_as=same) if same else ev)
+    return out
+
+
+def _same_place(a: dict | None, b: dict | None) -> bool:
+    if not a or not b:
+        return True
+    if a.get("admin1") and b.get("admin1"):
+        return a["admin1"] == b["admin1"]
+    return a.get("country") == b.get("country")

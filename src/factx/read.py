@@ -1,0 +1,351 @@
+"""Read articles from files, folders, stdin and JSONL datasets into ``Article`` records.
+
+A bad input never stops a batch: ``iter_articles`` yields a ``Failure`` for it and goes on.
+"""
+
+from __future__ import annotations
+
+import codecs
+import datetime as dt
+import hashlib
+import json
+import os
+import re
+import stat
+import sys
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import BinaryIO, Iterable, Iterator
+
+from .errors import InputError
+from .models import Article
+
+ARTICLE_SUFFIXES = {".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "json", ".html": "html", ".htm": "html"}
+DEFAULT_MAX_CHARS = 5_000_000
+
+
+@dataclass(frozen=True, slots=True)
+class Failure:
+    """An input that could not be read; ``id`` names it, ``error`` says why."""
+
+    id: str
+    error: Exception
+
+    def to_dict(self) -> dict[str, str]:
+        """Return the failure as an error record (id, error class, message)."""
+        return {"id": self.id, "error": type(self.error).__name__, "message": str(self.error)}
+
+
+def sha256_hex(data: bytes) -> str:
+    """Return the hex SHA-256 of ``data``."""
+    return hashlib.sha256(data).hexdigest()
+
+
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+
+
+def decode_bytes(data: bytes, *, name: str) -> tuple[str, str]:
+    """Decode article bytes to text, returning ``(text, encoding)``; raise InputError if it is not text."""
+    if not data.strip():
+        raise InputError(f"{name}: empty input")
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            try:
+                return data.decode(encoding), encoding
+            except UnicodeDecodeError as exc:
+                raise InputError(f"{name}: invalid {encoding} text ({exc.reason} at byte {exc.start})") from None
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    if b"\x00" in data[:8192] and not _looks_utf16(data):
+        raise InputError(f"{name}: binary file, not text")
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data[:1_000_000]).best()
+    if best is None or best.encoding is None:
+        raise InputError(f"{name}: cannot decode: not UTF-8 and no other text encoding fits")
+    try:
+        text = data.decode(best.encoding)
+    except (UnicodeDecodeError, LookupError):
+        raise InputError(f"{name}: cannot decode as {best.encoding}") from None
+    if _control_ratio(text) > 0.05:
+        raise InputError(f"{name}: binary file, not text")
+    return text, best.encoding
+
+
+def _looks_utf16(data: bytes) -> bool:
+    sample = data[:4096]
+    zeros_odd = sample[1::2].count(0)
+    zeros_even = sample[0::2].count(0)
+    half = max(len(sample) // 2, 1)
+    return zeros_odd / half > 0.3 or zeros_even / half > 0.3
+
+
+def _control_ratio(text: str) -> float:
+    sample = text[:20000]
+    if not sample:
+        return 0.0
+    bad = sum(1 for c in sample if ord(c) < 32 and c not in "\t\n\r\f\v")
+    return bad / len(sample)
+
+
+_MONTHS = {m: i for i, m in enumerate(
+    ["january", "february", "march", "april", "may", "june", "july", "august",
+     "september", "october", "november", "december"], start=1)}
+_MONTH_RE = r"(?P<month>Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
+_PUBLISHED_RES = [
+    re.compile(r"^\s*(?:Published|Posted|Updated|Date|Dateline)\s*(?:on|:)?\s*(?:\w+day,?\s+)?" + _MONTH_RE
+               + r"\s+(?P<day>\d{1,2}),?\s+(?P<year>(?:19|20)\d\d)", re.I | re.M),
+    re.compile(r"^\s*(?:Published|Posted|Updated|Date)\s*(?:on|:)?\s*(?P<year>(?:19|20)\d\d)-(?P<mnum>\d\d)-(?P<day>\d\d)",
+               re.I | re.M),
+    re.compile(r"^\s*(?:Published|Posted|Updated|Date)\s*(?:on|:)?\s*(?:\w+day,?\s+)?(?P<day>\d{1,2})\s+" + _MONTH_RE
+               + r",?\s+(?P<year>(?:19|20)\d\d)", re.I | re.M),
+    # A dateline: "BEIJING, Feb. 28, 2014 (Xinhua) --" or "Feb 28, 2014 --" at the start of a line.
+    re.compile(r"^[A-Z][A-Za-z .'-]{0,40}?,?\s*" + _MONTH_RE + r"\s+(?P<day>\d{1,2}),\s+(?P<year>(?:19|20)\d\d)\s*(?:\([^)]{0,40}\)\s*)?(?:--|—|–|-)",
+               re.M),
+]
+
+
+def infer_published(text: str) -> str | None:
+    """Find a publication date in a "Published ..." line or a dateline near the top or bottom; ISO date or None."""
+    head, tail = text[:1500], text[-600:]
+    for part in (head, tail):
+        for rx in _PUBLISHED_RES:
+            m = rx.search(part)
+            if not m:
+                continue
+            groups = m.groupdict()
+            if groups.get("mnum"):
+                month = int(groups["mnum"])
+            else:
+                word = groups["month"].lower().rstrip(".")
+                month = next(v for k, v in _MONTHS.items() if k.startswith(word[:3]))
+            try:
+                return dt.date(int(groups["year"]), month, int(groups["day"])).isoformat()
+            except ValueError:
+                continue
+    return None
+
+
+def normalize_published(value: str | dt.date | None, *, name: str = "published") -> str | None:
+    """Check an ISO date or datetime and return it as an ISO string (date, or date and time)."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, dt.datetime):
+        return value.isoformat(timespec="minutes") if value.second == 0 else value.isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    text = str(value).strip()
+    try:
+        if len(text) <= 10:
+            return dt.date.fromisoformat(text).isoformat()
+        parsed = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        raise InputError(f"{name}: not an ISO date or datetime: {text!r}") from None
+    return parsed.replace(tzinfo=None).isoformat(timespec="minutes" if parsed.second == 0 else "seconds")
+
+
+def make_article(text: str, *, id: str, published: str | None = None, published_origin: str | None = None,
+                 title: str | None = None, fmt: str = "text", encoding: str | None = "utf-8") -> Article:
+    """Build an ``Article``, inferring the publication date from the text when none is given."""
+    published = normalize_published(published, name=f"{id}: published")
+    origin = published_origin or ("metadata" if published else "none")
+    if published is None:
+        published = infer_published(text)
+        origin = "inferred" if published else "none"
+    return Article(id=id, text=text, published=published, published_origin=origin, title=title,
+                   format=fmt, encoding=encoding)
+
+
+def read_bytes(path: Path, *, max_bytes: int) -> bytes:
+    """Read a regular file's bytes, refusing special files and files over ``max_bytes``."""
+    try:
+        st = path.stat()
+    except OSError as exc:
+        raise InputError(f"{path}: {exc.strerror or exc}") from None
+    if stat.S_ISDIR(st.st_mode):
+        raise InputError(f"{path}: is a directory")
+    if not stat.S_ISREG(st.st_mode):
+        raise InputError(f"{path}: not a regular file")
+    if st.st_size > max_bytes:
+        raise InputError(f"{path}: too large ({st.st_size:,} bytes; the limit is {max_bytes:,})")
+    try:
+        with open(path, "rb") as fh:
+            return fh.read(max_bytes + 1)
+    except OSError as exc:
+        raise InputError(f"{path}: {exc.strerror or exc}") from None
+
+
+def _check_size(text: str, *, name: str, max_chars: int) -> None:
+    if len(text) > max_chars:
+        raise InputError(f"{name}: too long ({len(text):,} characters; the limit is {max_chars:,}, see --max-chars)")
+
+
+def articles_from_bytes(data: bytes, *, name: str, fmt: str = "text", published: str | None = None,
+                        max_chars: int = DEFAULT_MAX_CHARS) -> Iterator[Article | Failure]:
+    """Turn the bytes of one input (plain text, HTML, JSON or JSONL) into articles or failures."""
+    try:
+        text, encoding = decode_bytes(data, name=name)
+    except InputError as exc:
+        yield Failure(name, exc)
+        return
+    if fmt == "jsonl":
+        yield from _articles_from_jsonl(text.splitlines(), name=name, published=published, max_chars=max_chars)
+        return
+    if fmt == "json":
+        yield from _articles_from_json(text, name=name, published=published, max_chars=max_chars)
+        return
+    try:
+        if fmt == "html":
+            from .html import article_from_html
+
+            yield article_from_html(text, id=name, published=published, encoding=encoding, max_chars=max_chars)
+            return
+        _check_size(text, name=name, max_chars=max_chars)
+        origin = "option" if published else None
+        yield make_article(text, id=name, published=published, published_origin=origin, encoding=encoding)
+    except InputError as exc:
+        yield Failure(name, exc)
+
+
+def _article_from_obj(obj: object, *, name: str, published: str | None, max_chars: int) -> Article:
+    if not isinstance(obj, dict):
+        raise InputError(f"{name}: expected a JSON object with a 'text' field")
+    text = obj.get("text")
+    if not isinstance(text, str) or not text.strip():
+        raise InputError(f"{name}: missing or empty 'text' field")
+    _check_size(text, name=name, max_chars=max_chars)
+    art_id = str(obj.get("id") if obj.get("id") is not None else name)
+    title = obj.get("title") if isinstance(obj.get("title"), str) else None
+    if published:
+        return make_article(text, id=art_id, published=published, published_origin="option", title=title, fmt="jsonl")
+    return make_article(text, id=art_id, published=obj.get("published") or None, title=title, fmt="jsonl")
+
+
+def _articles_from_jsonl(lines: Iterable[str], *, name: str, published: str | None,
+                         max_chars: int) -> Iterator[Article | Failure]:
+    for lineno, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        where = f"{name}:{lineno}"
+        try:
+            obj = json.loads(line)
+        except json.JSONDecodeError as exc:
+            yield Failure(where, InputError(f"{where}: invalid JSON ({exc.msg})"))
+            continue
+        try:
+            yield _article_from_obj(obj, name=where, published=published, max_chars=max_chars)
+        except InputError as exc:
+            yield Failure(str(obj.get("id")) if isinstance(obj, dict) and obj.get("id") else where, exc)
+
+
+def _articles_from_json(text: str, *, name: str, published: str | None, max_chars: int) -> Iterator[Article | Failure]:
+    try:
+        obj = json.loads(text)
+    except json.JSONDecodeError as exc:
+        yield Failure(name, InputError(f"{name}: invalid JSON ({exc.msg} at line {exc.lineno})"))
+        return
+    items = obj if isinstance(obj, list) else [obj]
+    for i, item in enumerate(items):
+        where = name if len(items) == 1 else f"{name}[{i}]"
+        try:
+            yield _article_from_obj(item, name=where, published=published, max_chars=max_chars)
+        except InputError as exc:
+            yield Failure(where, exc)
+
+
+def detect_format(path: str, data: bytes | None = None) -> str:
+    """Guess the input format from the file name, then from the first bytes."""
+    suffix = os.path.splitext(path)[1].lower()
+    if suffix in ARTICLE_SUFFIXES:
+        return ARTICLE_SUFFIXES[suffix]
+    if data is not None:
+        head = data[:1024].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+        if head.startswith((b"<!doctype html", b"<html")) or (head.startswith(b"<") and b"<body" in data[:20000].lower()):
+            return "html"
+    return "text"
+
+
+def iter_paths(paths: Iterable[str], *, glob: str = "*.txt") -> Iterator[str | Failure]:
+    """Expand files and folders (recursively, matching ``glob``) into file paths; '-' passes through."""
+    for p in paths:
+        if p == "-":
+            yield p
+            continue
+        path = Path(p)
+        if path.is_dir():
+            found = False
+            for child in _walk(path, glob):
+                found = True
+                yield child
+            if not found:
+                yield Failure(p, InputError(f"{p}: no files matching {glob!r} in this folder"))
+        elif path.exists() or path.is_symlink():
+            yield p
+        else:
+            yield Failure(p, InputError(f"{p}: no such file or directory"))
+
+
+def _walk(root: Path, glob: str) -> Iterator[str | Failure]:
+    # os.walk with followlinks=False cannot loop; symlinked files are kept only if they resolve to a regular file.
+    for dirpath, dirnames, filenames in os.walk(root, followlinks=False, onerror=None):
+        dirnames.sort()
+        for fname in sorted(filenames):
+            full = Path(dirpath) / fname
+            if not full.match(glob) and not Path(fname).match(glob):
+                continue
+            try:
+                st = full.stat()
+            except OSError as exc:
+                yield Failure(str(full), InputError(f"{full}: {exc.strerror or exc}"))
+                continue
+            if not stat.S_ISREG(st.st_mode):
+                yield Failure(str(full), InputError(f"{full}: not a regular file"))
+                continue
+            yield str(full)
+
+
+def iter_articles(paths: Iterable[str], *, glob: str = "*.txt", published: str | None = None,
+                  input_format: str | None = None, max_chars: int = DEFAULT_MAX_CHARS,
+                  stdin: BinaryIO | None = None) -> Iterator[Article | Failure]:
+    """Yield one ``Article`` per article in ``paths`` (files, folders, '-', JSONL datasets), or a ``Failure``.
+
+    Example:
+        >>> [a.id for a in iter_articles(["samples/china-baby-trafficking.txt"])]
+        ['samples/china-baby-trafficking.txt']
+    """
+    max_bytes = max_chars * 4 + 4
+    for item in iter_paths(paths, glob=glob):
+        if isinstance(item, Failure):
+            yield item
+            continue
+        name = "-" if item == "-" else item
+        if item == "-":
+            stream = stdin if stdin is not None else sys.stdin.buffer
+            data = stream.read(max_bytes + 1)
+            if len(data) > max_bytes:
+                yield Failure(name, InputError(f"{name}: too large (over {max_bytes:,} bytes)"))
+                continue
+        else:
+            try:
+                data = read_bytes(Path(item), max_bytes=max_bytes)
+            except InputError as exc:
+                yield Failure(name, exc)
+                continue
+        fmt = input_format or detect_format(item if item != "-" else "", data)
+        for art in articles_from_bytes(data, name=name, fmt=fmt, published=published, max_chars=max_chars):
+            if isinstance(art, Article) and fmt in ("text", "html"):
+                art = replace(art, sha256=sha256_hex(data))
+            yield art
+
+
+def source_sha256(article: Article) -> str:
+    """Return the SHA-256 of the article's input bytes when known, else of its UTF-8 text."""
+    return article.sha256 or sha256_hex(article.text.encode("utf-8"))
