@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import sys
 import tempfile
 from contextlib import contextmanager
@@ -193,6 +194,87 @@ def _records(articles, settings):
     from .api import extract_many
 
     yield from extract_many(articles, settings=settings)
+
+
+def _looks_like_records(data: bytes) -> bool:
+    head = data[:4096].lstrip(b"\xef\xbb\xbf \t\r\n")
+    return head[:1] in (b"{", b"[") and b'"factx/1"' in data[:4096]
+
+
+def _show_pairs(paths: tuple[str, ...], *, published: str | None, glob: str, countries: tuple[str, ...]):
+    """Yield (record dict, article text) from saved factx output or from articles extracted now."""
+    from .api import Settings, extract_many
+    from .read import Failure, iter_articles
+    from .show import records_from_json
+
+    for path in paths:
+        data = None
+        if path == "-":
+            data = sys.stdin.buffer.read()
+        elif os.path.isfile(path) and not path.lower().endswith((".txt", ".html", ".htm")):
+            with open(path, "rb") as fh:
+                data = fh.read()
+        if data is not None and _looks_like_records(data):
+            for rec in records_from_json(data.decode("utf-8", errors="replace"), name=path):
+                yield rec, rec["text"]
+            continue
+        if data is not None:
+            import io
+
+            articles = iter_articles(["-"], published=published, stdin=io.BytesIO(data)) if path == "-" else \
+                iter_articles([path], published=published, glob=glob)
+        else:
+            articles = iter_articles([path], published=published, glob=glob)
+        for item in extract_many(articles, settings=Settings(countries=countries)):
+            if isinstance(item, Failure):
+                click.echo(f"Error: {_message(item)}", err=True)
+                continue
+            yield item.to_dict(include_text=True), item.text
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, metavar="PATH...")
+@click.option("--html", "as_html", is_flag=True, help="Write one self-contained HTML page instead of terminal text.")
+@click.option("-o", "--output", default="-", show_default=True, metavar="FILE", help="Write here instead of stdout.")
+@click.option("--no-color", is_flag=True, help="Plain text, no colours (the default when stdout is not a terminal).")
+@click.option("--width", type=click.IntRange(min=40), default=None, help="Terminal width (default: the terminal's).")
+@click.option("--no-facts", is_flag=True, help="Leave out the table of facts under the text.")
+@click.option("--published", callback=_published, metavar="DATE", help="Publication date for articles extracted now.")
+@click.option("--glob", "glob", default="*.txt", show_default=True, help="File pattern inside folders.")
+@click.option("--country", "countries", multiple=True, callback=_countries, metavar="CC",
+              help="Prefer places in these countries.")
+def show(paths: tuple[str, ...], as_html: bool, output: str, no_color: bool, width: int | None, no_facts: bool,
+         published: str | None, glob: str, countries: tuple[str, ...]) -> None:
+    """Show articles with their facts highlighted and a table of events.
+
+    PATH is an article (text, HTML, folder, JSONL) to extract now, or saved output of
+    `factx extract --include-text` ('-' reads stdin).
+
+    \b
+    Examples:
+      factx show samples/china-baby-trafficking.txt --published 2014-02-28
+      factx show corpus/ --html -o report.html
+      factx extract a.txt --include-text | factx show -
+    """
+    from .show import render_html, render_terminal
+
+    try:
+        pairs = list(_show_pairs(paths, published=published, glob=glob, countries=countries))
+        if not pairs:
+            raise click.ClickException("nothing to show")
+        if as_html:
+            page = render_html(pairs, title="factx" if len(pairs) > 1 else (pairs[0][0].get("title") or "factx"))
+            with open_output(output) as fh:
+                fh.write(page)
+            return
+        to_tty = output == "-" and sys.stdout.isatty()
+        color = to_tty and not no_color
+        cols = width or (shutil.get_terminal_size().columns if to_tty else 80)
+        text = render_terminal(pairs, width=cols, color=color, facts=not no_facts)
+        with open_output(output) as fh:
+            fh.write(text if text.endswith("\n") else text + "\n")
+    except FactxError as exc:
+        raise click.ClickException(str(exc)) from None
 
 
 @cli.command()
