@@ -1,0 +1,441 @@
+"""Place mentions in a parsed article: find the names, then resolve them together.
+
+Recognition starts from spaCy's GPE, LOC and FAC entities and NORP nationality words,
+then adds what the small model misses: names the gazetteer knows well (countries,
+first-level divisions, large cities, demonyms) outside entities or embedded in an
+organisation's name, US state abbreviations after a town ("Hawthorne, Calif."), and
+all-caps datelines.  "Leshan, Sichuan" is split into a town and its container, and a
+following "province"/"state" says which kind of place is meant.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Iterator, Sequence
+
+from ..models import Focus, PlaceMention
+from ..normalize.gazetteer import load_gazetteer, name_key
+from ..normalize.places import (
+    PlaceRules,
+    Query,
+    abbreviation_admin1,
+    demonym_candidates,
+    load_rules,
+    place_candidates,
+    resolve_places,
+)
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Span
+
+PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
+# Entity labels whose text may hide a place name ("Syrian Observatory", "University of Iowa").
+EMBEDDING_LABELS = frozenset({"ORG", "PERSON", "WORK_OF_ART", "EVENT", "PRODUCT", "LAW", "NORP", "FAC", "MONEY"})
+PERSON_TITLES = frozenset("mr mrs ms dr sen rep gov president minister judge coach sir lord lady".split())
+LEADING_WORDS = frozenset({"the", "The", "THE"})
+POSSESSIVES = frozenset({"'s", "\u2019s", "'", "\u2019"})
+DATELINE_DASHES = ("\u2014", "\u2013", "-", "(", "\ufffd", ":")
+MAX_NGRAM = 4
+DEMONYM_FOCUS_WEIGHT = 0.5
+# Outside entities, a town is taken only when it is this large: smaller names are too
+# often people or common words.
+GAP_CITY_POPULATION = 1_000_000
+EMBEDDED_CITY_POPULATION = 1_000_000
+WHOLE_ORG_CITY_POPULATION = 50_000
+WHOLE_PERSON_CITY_POPULATION = 10_000
+AT_WORDS = frozenset("at in near outside inside into from to behind opposite".split())
+LOCATIVE_WORDS = frozenset(
+    "in at near from to into outside inside across through toward towards via around between of".split()
+)
+
+
+@dataclass(slots=True)
+class PlaceSpan:
+    """A place name found in the text, before resolution."""
+
+    start: int  # character offsets into the article
+    end: int
+    name: str
+    demonym: bool = False
+    hint: str | None = None
+    label: str = "GPE"
+    container: int | None = None
+    weight: float = 1.0
+    sentence: int = 0
+    locative: bool = False
+
+
+def extract_places(doc: Doc, *, prefer_countries: Sequence[str] = ()) -> tuple[list[PlaceMention], Focus]:
+    """Find, resolve and disambiguate the places in ``doc``; return them sorted by start, and the document focus.
+
+    Args:
+        doc: a parsed article (the text as read, so offsets index the article).
+        prefer_countries: ISO 3166-1 alpha-2 codes to favour when a name is ambiguous.
+
+    Returns:
+        The place mentions by start offset, and the country/region the article is about.
+
+    Example:
+        >>> places, focus = extract_places(nlp("Police in Leshan, Sichuan arrested two."))
+        >>> places[0].admin1, focus.country
+        ('CN-SC', 'CN')
+    """
+    found = find_place_spans(doc)
+    queries = [
+        Query(
+            f.name,
+            demonym=f.demonym,
+            hint=f.hint,
+            container=f.container,
+            # "Syrian refugees in Canada": a nationality often names the other party.
+            weight=f.weight * (DEMONYM_FOCUS_WEIGHT if f.demonym else 1.0),
+            sentence=f.sentence,
+        )
+        for f in found
+    ]
+    res = resolve_places(queries, prefer_countries=prefer_countries)
+    rules = load_rules()
+    text = doc.text
+    places: list[PlaceMention] = []
+    for f, entry in zip(found, res.entries):
+        if entry is None:
+            last = f.name.split()[-1].casefold() if f.name.split() else ""
+            kind = "landmark" if f.label == "FAC" or last in rules.landmark_words else None
+            # An unknown name the model calls a GPE is often a person; keep it only when
+            # the text treats it as a place.
+            if kind is None and f.label in ("GPE", "LOC") and not f.locative:
+                continue
+            places.append(PlaceMention(text[f.start : f.end], f.start, f.end, f.name, kind))
+            continue
+        places.append(
+            PlaceMention(
+                text[f.start : f.end],
+                f.start,
+                f.end,
+                entry.name,
+                "demonym" if f.demonym else entry.kind,
+                entry.country,
+                entry.admin1,
+                entry.lat,
+                entry.lon,
+                entry.geonames_id,
+            )
+        )
+    gaz = load_gazetteer()
+    focus_entry = gaz.admin1(res.focus_admin1) if res.focus_admin1 else gaz.country(res.focus_country)
+    focus_name = focus_entry.name if focus_entry else None
+    order = sorted(range(len(places)), key=lambda i: (places[i].start, places[i].end))
+    return [places[i] for i in order], Focus(res.focus_country, res.focus_admin1, focus_name)
+
+
+def find_place_spans(doc: Doc) -> list[PlaceSpan]:
+    """Return the place and demonym spans of ``doc`` (not yet resolved), in text order."""
+    rules = load_rules()
+    taken = [False] * len(doc)
+    found: list[PlaceSpan] = []
+
+    def claim(span: Span, **kw) -> None:
+        # "US$3,250", "HK$": a currency prefix, not a place.
+        if span.text.endswith("$") or doc.text[span.end_char : span.end_char + 1] == "$":
+            return
+        for t in span:
+            taken[t.i] = True
+        found.append(PlaceSpan(span.start_char, span.end_char, span.text, **kw))
+
+    for ent in doc.ents:
+        if ent.label_ in PLACE_LABELS:
+            for part, hint in _split_place(ent, rules):
+                if name_key(part.text) in rules.stop_names:
+                    continue
+                if ent.label_ == "GPE" and len(part) == 1 and _person_name(part):
+                    continue  # "Jordan" where the article also names "Jordan Peterson"
+                if hint is None and part.start > 1 and doc[part.start - 1].text == ",":
+                    # "Alexandria, LA": a state code after a town
+                    if abbreviation_admin1(part.text, postal=True) and doc[part.start - 2].text[:1].isupper():
+                        hint = "admin1"
+                claim(part, hint=hint, label=ent.label_, locative=_locative(part, lists=False) or hint is not None)
+        elif ent.label_ in ("NORP", "LANGUAGE"):
+            span = _trim(ent)
+            if span is None:
+                continue
+            if demonym_candidates(span.text):
+                claim(span, demonym=True, label="NORP")
+            elif _strong(span.text):
+                claim(span, label="GPE")
+    # Names inside other entities and outside every entity.
+    for ent in doc.ents:
+        if ent.label_ in EMBEDDING_LABELS and not any(taken[t.i] for t in ent):
+            whole = _trim(ent)
+            if whole is not None and _whole_place(whole):
+                claim(whole, label="GPE")
+                continue
+            if whole is not None and ent.label_ in ("ORG", "FAC") and len(whole) > 1 and (
+                whole[-1].lower_ in rules.feature_words
+                or (whole[-1].lower_ in rules.landmark_words and _at_place(ent))
+            ):
+                # "Royal Street", "Lake Manassas": a street or a natural feature whatever the model
+                # says; a building ("... Hospital") only where the text puts something at it.
+                claim(whole, label="FAC")
+                continue
+            for span, demonym in _scan(doc, ent.start, ent.end, EMBEDDED_CITY_POPULATION):
+                claim(span, demonym=demonym, label="GPE")
+    i = 0
+    while i < len(doc):
+        if taken[i] or doc[i].ent_type_:
+            i += 1
+            continue
+        j = i
+        while j < len(doc) and not taken[j] and not doc[j].ent_type_:
+            j += 1
+        for span, demonym in _scan(doc, i, j, GAP_CITY_POPULATION):
+            claim(span, demonym=demonym, label="GPE")
+        for span in _streets(doc, i, j, taken):
+            claim(span, label="FAC")
+        i = j
+    for span in _datelines(doc, taken):
+        claim(span, label="GPE", locative=True)
+    found.extend(_abbreviations(doc, taken))
+    found.sort(key=lambda f: (f.start, f.end))
+    _link_containers(doc, found)
+    _mark_dateline(doc, found)
+    sent_starts = [s.start_char for s in doc.sents] if doc.has_annotation("SENT_START") else [0]
+    for f in found:
+        f.sentence = max(bisect_right(sent_starts, f.start) - 1, 0)
+    return found
+
+
+def _trim(span: Span) -> Span | None:
+    """Drop leading articles and lowercase words ("the", "northern"), a trailing possessive and punctuation."""
+    start, end = span.start, span.end
+    doc = span.doc
+    while start < end and (doc[start].text in LEADING_WORDS or doc[start].is_punct or doc[start].text[:1].islower()):
+        start += 1
+    # A final period may belong to an abbreviation ("Calif.", "D.C."), so it stays.
+    while end > start and ((doc[end - 1].is_punct and doc[end - 1].text != ".") or doc[end - 1].text in POSSESSIVES):
+        end -= 1
+    if end - start == 1 and doc[start].text == ".":
+        return None
+    return doc[start:end] if end > start else None
+
+
+def _split_place(ent: Span, rules: PlaceRules) -> list[tuple[Span, str | None]]:
+    """Split "Leshan, Sichuan" into its parts; read a trailing "province" as a kind hint."""
+    span = _trim(ent)
+    if span is None:
+        return []
+    doc = ent.doc
+    if "," in span.text and place_candidates(span.text):
+        return [(span, None)]  # "Washington, D.C." is one name
+    parts: list[Span] = []
+    start = span.start
+    for t in span:
+        if t.text == ",":
+            if t.i > start:
+                parts.append(doc[start : t.i])
+            start = t.i + 1
+    if start < span.end:
+        parts.append(doc[start : span.end])
+    out = []
+    for part in parts:
+        part = _trim(part)
+        if part is None:
+            continue
+        hint = None
+        last = part[-1]
+        if len(part) > 1 and last.text.islower() and last.text in rules.division_words:
+            hint = rules.division_words[last.text]
+            part = part[:-1]
+        elif part.end < len(doc) and doc[part.end].text.islower() and doc[part.end].text in rules.division_words:
+            hint = rules.division_words[doc[part.end].text]
+        out.append((part, hint))
+    return out
+
+
+def _locative(span: Span, *, lists: bool = True) -> bool:
+    """Return whether a preposition of place (or, with ``lists``, a comma after a place) precedes ``span``."""
+    doc = span.doc
+    prev = doc[span.start - 1] if span.start > 0 else None
+    if prev is not None and prev.lower_ in LOCATIVE_WORDS:
+        return True
+    return (
+        lists
+        and prev is not None
+        and prev.text == ","
+        and span.start > 1
+        and doc[span.start - 2].ent_type_ in ("GPE", "LOC", "FAC")
+    )
+
+
+def _at_place(span: Span) -> bool:
+    """Return whether a preposition of location ("at", "in", "outside") comes right before ``span``."""
+    doc = span.doc
+    i = span.start - 1
+    while i >= 0 and doc[i].lower_ in LEADING_WORDS | {"the"}:
+        i -= 1
+    return i >= 0 and doc[i].lower_ in AT_WORDS
+
+
+def _whole_place(span: Span) -> bool:
+    """Return whether an entity the model did not call a place is one by its whole name.
+
+    A well-known name ("White House", "Liverpool" the club) counts as an organisation's
+    toponym; a town tagged as a person counts only after a preposition of place.
+    """
+    label = span.root.ent_type_ if len(span) else ""
+    if label == "MONEY":
+        return False
+    if _person_name(span):
+        return False
+    if label == "PERSON":
+        return _strong(span.text, WHOLE_PERSON_CITY_POPULATION if _locative(span) else WHOLE_ORG_CITY_POPULATION)
+    return _strong(span.text, WHOLE_ORG_CITY_POPULATION)
+
+
+def _person_name(span: Span) -> bool:
+    """Return whether ``span`` is used as a person's name elsewhere in the article ("Mr. Lincoln")."""
+    doc = span.doc
+    prev = doc[span.start - 1].lower_.rstrip(".") if span.start > 0 else ""
+    if prev in PERSON_TITLES:
+        return True
+    words = {t.lower_ for t in span}
+    for ent in doc.ents:
+        if ent.label_ == "PERSON" and len(ent) > len(span) and words & {t.lower_ for t in ent}:
+            return True
+    return False
+
+
+def _strong(text: str, min_city: int = GAP_CITY_POPULATION) -> bool:
+    """Return whether ``text`` is a name that means a place nearly whatever the context."""
+    if name_key(text) in load_rules().unrecognized_regions:
+        return False
+    cands = place_candidates(text)
+    if not cands:
+        return False
+    e = cands[0].entry
+    if e.kind in ("country", "region") or cands[0].prefer or cands[0].curated:
+        return True
+    if text.isupper() and len(text) <= 4:
+        return False  # an acronym ("OAS", "AI") is an organisation, not a town
+    if e.kind == "admin1":
+        return e.population >= 1_000_000
+    return e.kind == "city" and e.population >= min_city
+
+
+def _scan(doc: Doc, start: int, end: int, min_city: int) -> Iterator[tuple[Span, bool]]:
+    """Yield (span, is_demonym) for well-known names among tokens ``start:end``."""
+    rules = load_rules()
+    i = start
+    while i < end:
+        tok = doc[i]
+        if not tok.text[:1].isupper() or tok.is_punct:
+            i += 1
+            continue
+        hit = None
+        for n in range(min(MAX_NGRAM, end - i), 0, -1):
+            span = doc[i : i + n]
+            if not span[-1].text[:1].isupper():
+                continue
+            text = span.text
+            if text.isupper() and len(text) > 3:
+                text = text.title()
+            key = name_key(text)
+            if key in rules.stop_names or key in rules.unrecognized_regions:
+                continue
+            if not all(t.pos_ == "PROPN" or t.text.isupper() or t.pos_ == "ADJ" for t in span):
+                continue
+            if demonym_candidates(text):
+                hit = (span, True)
+                break
+            if _strong(text, min_city):
+                hit = (span, False)
+                break
+        if hit:
+            yield hit
+            i = hit[0].end
+        else:
+            i += 1
+
+
+def _streets(doc: Doc, start: int, end: int, taken: list[bool]) -> Iterator[Span]:
+    """Yield capitalised names ending in a street word ("Press Street", "Elm Ave.") outside entities."""
+    streets = load_rules().street_words
+    for k in range(start + 1, end):
+        tok = doc[k]
+        if taken[k] or tok.lower_ not in streets or not tok.text[:1].isupper():
+            continue
+        first = k
+        while first - 1 >= start and not taken[first - 1] and doc[first - 1].pos_ == "PROPN" and doc[first - 1].text[:1].isupper():
+            first -= 1
+        if first < k:
+            yield doc[first : k + 1]
+
+
+def _datelines(doc: Doc, taken: list[bool]) -> Iterator[Span]:
+    """Yield an all-caps place at the start of a line before a dash, "(AP)" or a comma."""
+    for tok in doc:
+        if taken[tok.i] or not tok.text.isupper() or not tok.is_alpha:
+            continue
+        if tok.i > 0 and "\n" not in doc[tok.i - 1].whitespace_ + doc[tok.i - 1].text:
+            continue
+        end = tok.i
+        while end < len(doc) and not taken[end] and (doc[end].text.isupper() or doc[end].text == "."):
+            end += 1
+        if end >= len(doc) or not doc[end].text.startswith(DATELINE_DASHES + (",",)):
+            continue
+        span = doc[tok.i : end]
+        while len(span) and span[-1].text == ".":
+            span = span[:-1]
+        if len(span) and place_candidates(span.text.title()):
+            yield span
+
+
+def _abbreviations(doc: Doc, taken: list[bool]) -> list[PlaceSpan]:
+    """Find state abbreviations after a town and a comma ("Hawthorne, Calif.")."""
+    out = []
+    for tok in doc[2:]:
+        if taken[tok.i] or doc[tok.i - 1].text != ",":
+            continue
+        text = tok.text
+        # The tokenizer may split "W.Va." or keep the period apart from "Calif".
+        if not text.endswith(".") and tok.i + 1 < len(doc) and doc[tok.i + 1].text == ".":
+            text += "."
+        if abbreviation_admin1(text, postal=True) and doc[tok.i - 2].text[:1].isupper():
+            end = tok.idx + len(text)
+            out.append(PlaceSpan(tok.idx, end, text, hint="admin1", label="GPE"))
+            taken[tok.i] = True
+    return out
+
+
+def _link_containers(doc: Doc, found: list[PlaceSpan]) -> None:
+    """Mark "A, B" pairs where B is the region that contains A; join "Washington, D.C."."""
+    text = doc.text
+    i = 0
+    while i + 1 < len(found):
+        a, b = found[i], found[i + 1]
+        joined = text[a.start : b.end]
+        if text[a.end : b.start].strip() == "," and any(c.curated for c in place_candidates(joined)):
+            found[i : i + 2] = [PlaceSpan(a.start, b.end, joined, label=a.label, locative=a.locative, weight=a.weight)]
+        i += 1
+    for i, (a, b) in enumerate(zip(found, found[1:])):
+        if a.demonym or b.demonym:
+            continue
+        between = text[a.end : b.start]
+        if between.strip() == "," and len(between) <= 3:
+            b_cands = place_candidates(b.name, hint=b.hint)
+            if b_cands and b_cands[0].entry.kind in ("admin1", "country", "admin2"):
+                a.container = i + 1
+
+
+def _mark_dateline(doc: Doc, found: list[PlaceSpan]) -> None:
+    """Give more weight to a dateline place ("BEIRUT (AP) --", "Leshan, China --")."""
+    if not found:
+        return
+    first = found[0]
+    text = doc.text
+    line_start = text.rfind("\n", 0, first.start) + 1
+    if first.start - line_start > 2:
+        return
+    rest = text[first.end : first.end + 30].lstrip(" ,")
+    if rest.startswith(DATELINE_DASHES) or first.name.isupper():
+        first.weight = 3.0

@@ -1,0 +1,421 @@
+"""Place names to gazetteer features: candidates, context scores and the document focus.
+
+Resolution follows what strong geoparsers do without a search server: every name gets
+its gazetteer candidates, each scored by a population prior and a kind prior, then by
+context from the same article: the focus country (from unambiguous names, demonyms and
+the dateline), the regions other names resolve to ("Paris" next to "Texas"), an explicit
+container ("Leshan, Sichuan", "Hawthorne, Calif.") and the countries the user prefers.
+Names the gazetteer does not know stay unresolved; they never stop the others.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
+from importlib import resources
+from typing import Any, Sequence
+
+from ..errors import FactxError
+from .gazetteer import Entry, load_gazetteer, name_key
+
+RULES_FILE = "places_rules.json"
+DEMONYMS_FILE = "places_demonyms.json"
+
+# Kind priors, in log10-population units: a country name means the country far more
+# often than a village of the same name.
+KIND_PRIOR = {"country": 3.0, "admin1": 1.5, "region": 2.0, "admin2": 0.5, "city": 0.0}
+PREFER_BONUS = 4.0  # curated readings ("Washington" in news is the capital)
+ALT_PENALTY = 2.0  # a former or foreign name ("Salisbury" for Harare) is a weaker reading
+CURATED_BONUS = 5.0  # a hand-listed region or alias beats a same-named village
+HINT_BONUS = 4.0  # "Sichuan province", "Orange County": the kind is said
+CONTAINER_MATCH = 8.0
+CONTAINER_MISMATCH = -3.0
+FOCUS_BONUS = 2.0
+USER_COUNTRY_BONUS = 3.0
+DOC_COUNTRY_BONUS = 1.0
+DOC_ADMIN1_NEAR = 2.5  # a region named in the same or the next sentence ("Paris" ... "Texas")
+DOC_ADMIN1_FAR = 1.0
+MAJOR_POPULATION = 1_000_000
+# "St. Louis" / "Saint Louis", "Mt. Vernon" / "Mount Vernon": the gazetteer has one spelling.
+PREFIX_VARIANTS = {"st": "saint", "ste": "sainte", "saint": "st", "sainte": "ste", "mt": "mount", "ft": "fort"}
+# A name counts toward the focus with full weight only when its best reading beats the
+# best reading in any other country by this margin.
+CLEAR_MARGIN = 2.0
+
+
+class PlaceRulesError(FactxError):
+    """A place rules file is malformed."""
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """One reading of a place name: a gazetteer entry plus its prior score."""
+
+    entry: Entry
+    prior: float
+    prefer: bool = False
+    curated: bool = False  # from the rules file, not only from the gazetteer
+
+
+@dataclass(frozen=True, slots=True)
+class PlaceRules:
+    """Validated contents of ``places_rules.json`` and ``places_demonyms.json``."""
+
+    aliases: dict[str, list[tuple[dict[str, Any], bool]]]
+    regions: dict[str, Entry]
+    unrecognized_regions: frozenset[str]
+    abbreviations: dict[str, str]
+    postal_codes: dict[str, str]
+    demonyms: dict[str, str]
+    division_words: dict[str, str]
+    landmark_words: frozenset[str]
+    street_words: frozenset[str]
+    feature_words: frozenset[str]
+    stop_names: frozenset[str]
+    country_coordinates: dict[str, tuple[float, float]]
+
+
+@dataclass(slots=True)
+class Query:
+    """A name to resolve, with what the text says about it."""
+
+    name: str
+    demonym: bool = False
+    hint: str | None = None  # admin1 | admin2 | city, from "province", "County", ...
+    container: int | None = None  # index of the query naming the region that contains this one
+    weight: float = 1.0  # weight toward the focus (a dateline counts more)
+    sentence: int = 0
+    candidates: list[Candidate] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class Resolution:
+    """The chosen reading of each query, and the document focus."""
+
+    entries: list[Entry | None]
+    focus_country: str | None
+    focus_admin1: str | None
+
+
+def _load_json(name: str) -> Any:
+    ref = resources.files("factx") / "data" / name
+    try:
+        return json.loads(ref.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise PlaceRulesError(f"{name}: cannot read ({exc})") from None
+
+
+def _require(cond: bool, msg: str) -> None:
+    if not cond:
+        raise PlaceRulesError(f"{RULES_FILE}: {msg}")
+
+
+@lru_cache(maxsize=1)
+def load_rules() -> PlaceRules:
+    """Load (once) and validate the place rules and demonym tables."""
+    raw = _load_json(RULES_FILE)
+    _require(isinstance(raw, dict) and raw.get("version") == 1, "expected an object with version 1")
+    aliases: dict[str, list[tuple[dict[str, Any], bool]]] = defaultdict(list)
+    for i, item in enumerate(raw.get("aliases", [])):
+        _require(isinstance(item.get("names"), list) and item["names"], f"aliases[{i}] needs names")
+        _require(
+            any(k in item for k in ("country", "geonames_id", "admin1")),
+            f"aliases[{i}] needs country, admin1 or geonames_id",
+        )
+        target = {k: v for k, v in item.items() if k not in ("names", "prefer")}
+        for n in item["names"]:
+            aliases[name_key(n)].append((target, bool(item.get("prefer"))))
+    regions: dict[str, Entry] = {}
+    unrecognized: set[str] = set()
+    for i, item in enumerate(raw.get("regions", [])):
+        _require(
+            isinstance(item.get("names"), list) and isinstance(item.get("lat"), (int, float)),
+            f"regions[{i}] needs names, lat and lon",
+        )
+        entry = Entry(None, item.get("kind", "region"), item["names"][0], item.get("country"), None,
+                      float(item["lat"]), float(item["lon"]), 0)
+        for n in item["names"]:
+            regions[name_key(n)] = entry
+            if item.get("recognize") is False:
+                unrecognized.add(name_key(n))
+    abbreviations = raw.get("abbreviations", {})
+    _require(all(isinstance(v, str) and "-" in v for v in abbreviations.values()),
+             "abbreviations map to ISO 3166-2 codes")
+    demonyms = dict(_load_json(DEMONYMS_FILE))
+    for word in raw.get("not_demonyms", []):
+        demonyms.pop(word, None)
+    demonyms.update(raw.get("demonyms", {}))
+    division_words = raw.get("division_words", {})
+    _require(all(v in KIND_PRIOR for v in division_words.values()), "division_words map to a kind")
+    return PlaceRules(
+        aliases=dict(aliases),
+        regions=regions,
+        unrecognized_regions=frozenset(unrecognized),
+        abbreviations=dict(abbreviations),
+        postal_codes={k: v for k, v in raw.get("postal_codes", {}).items() if not k.startswith("_")},
+        demonyms={name_key(k): v for k, v in demonyms.items()},
+        division_words={k.casefold(): v for k, v in division_words.items()},
+        landmark_words=frozenset(w.casefold() for w in raw.get("landmark_words", [])),
+        street_words=frozenset(w.casefold() for w in raw.get("street_words", [])),
+        feature_words=frozenset(w.casefold() for w in raw.get("feature_words", [])),
+        stop_names=frozenset(name_key(w) for w in raw.get("stop_names", [])),
+        country_coordinates={
+            k: (float(v[0]), float(v[1])) for k, v in raw.get("country_coordinates", {}).items() if not k.startswith("_")
+        },
+    )
+
+
+def _fix(entry: Entry) -> Entry:
+    """Apply the curated country coordinates."""
+    if entry.kind == "country":
+        point = load_rules().country_coordinates.get(entry.country or "")
+        if point:
+            return replace(entry, lat=point[0], lon=point[1])
+    return entry
+
+
+def _prior(entry: Entry) -> float:
+    return math.log10(entry.population + 10) + KIND_PRIOR.get(entry.kind, 0.0)
+
+
+@lru_cache(maxsize=256)
+def _by_id(geonames_id: int) -> tuple[Entry, ...]:
+    return tuple(load_gazetteer().by_id(geonames_id))
+
+
+def _alias_entries(target: dict[str, Any]) -> Sequence[Entry]:
+    gaz = load_gazetteer()
+    if "lat" in target:
+        return [Entry(None, target.get("kind", "region"), target.get("name", ""), target.get("country"),
+                      target.get("admin1"), float(target["lat"]), float(target["lon"]), 0)]
+    if "geonames_id" in target:
+        return _by_id(int(target["geonames_id"]))
+    if "admin1" in target:
+        e = gaz.admin1(target["admin1"])
+        return [e] if e else []
+    e = gaz.country(target["country"])
+    return [e] if e else []
+
+
+def place_candidates(name: str, *, hint: str | None = None) -> list[Candidate]:
+    """Return the readings of ``name`` (aliases, regions, gazetteer), best prior first."""
+    return list(_candidates(name, hint))
+
+
+@lru_cache(maxsize=65536)
+def _candidates(name: str, hint: str | None) -> tuple[Candidate, ...]:
+    rules = load_rules()
+    key = name_key(name)
+    if not key or key in rules.stop_names:
+        return ()
+    out: list[Candidate] = []
+    seen: set[tuple] = set()
+
+    def add(entry: Entry, bonus: float = 0.0, prefer: bool = False, curated: bool = False) -> None:
+        ident = (entry.geonames_id, entry.kind, entry.name, entry.lat)
+        if ident in seen:
+            return
+        seen.add(ident)
+        out.append(Candidate(_fix(entry), _prior(entry) + bonus, prefer, curated=curated))
+
+    for target, prefer in rules.aliases.get(key, ()):
+        for entry in _alias_entries(target):
+            bonus = PREFER_BONUS if prefer else CURATED_BONUS if entry.population == 0 else 0.0
+            add(entry, bonus, prefer, curated=True)
+    if key in rules.regions:
+        add(rules.regions[key], CURATED_BONUS, curated=True)
+    code = rules.abbreviations.get(name.strip()) or (rules.postal_codes.get(name.strip()) if hint == "admin1" else None)
+    if code:
+        entry = load_gazetteer().admin1(code)
+        if entry:
+            add(entry, CURATED_BONUS, curated=True)
+    gaz = load_gazetteer()
+    for variant in (key, *_variants(key)):
+        for entry, by_alt in gaz.lookup_key(variant):
+            add(entry, -ALT_PENALTY if by_alt else 0.0)
+    words = name.split()
+    if not out and len(words) > 1 and words[-1].casefold() in rules.division_words:
+        # "Oaxaca State", "Manchester City": the name without its designator.
+        return _candidates(" ".join(words[:-1]), hint or rules.division_words[words[-1].casefold()])
+    if hint:
+        out = [replace(c, prior=c.prior + (HINT_BONUS if c.entry.kind == hint else 0.0)) for c in out]
+    out.sort(key=lambda c: -c.prior)
+    return tuple(out)
+
+
+def _variants(key: str) -> list[str]:
+    words = key.split()
+    if words and words[0] in PREFIX_VARIANTS:
+        return [" ".join([PREFIX_VARIANTS[words[0]], *words[1:]])]
+    return []
+
+
+def demonym_candidates(word: str) -> list[Candidate]:
+    """Return the place a nationality word ("Chinese", "Iraqis", "Texan") refers to, if any."""
+    rules = load_rules()
+    key = name_key(word)
+    target = rules.demonyms.get(key)
+    if target is None and key.endswith("s"):
+        target = rules.demonyms.get(key[:-1])
+    if target is None:
+        return []
+    gaz = load_gazetteer()
+    if len(target) == 2 and target.isupper():
+        entry = gaz.country(target)
+        return [Candidate(_fix(entry), _prior(entry))] if entry else []
+    if name_key(target) in rules.regions:
+        entry = rules.regions[name_key(target)]
+        return [Candidate(entry, _prior(entry) + CURATED_BONUS, curated=True)]
+    if "-" in target and target[:2].isupper():
+        entry = gaz.admin1(target)
+        return [Candidate(entry, _prior(entry))] if entry else []
+    return place_candidates(target)[:1]
+
+
+def is_demonym(word: str) -> bool:
+    """Return whether ``word`` is a known nationality or regional demonym."""
+    return bool(demonym_candidates(word))
+
+
+def abbreviation_admin1(text: str, *, postal: bool = False) -> str | None:
+    """Return the ISO 3166-2 code of a state abbreviation ("Calif." -> "US-CA"; with ``postal``, "CA" too)."""
+    rules = load_rules()
+    text = text.strip()
+    return rules.abbreviations.get(text) or (rules.postal_codes.get(text) if postal else None)
+
+
+def _score(c: Candidate, q: Query, i: int, ctx: dict[str, Any], chosen: list[Entry | None]) -> float:
+    e = c.entry
+    s = c.prior
+    if e.country and e.country in ctx["prefer"]:
+        s += USER_COUNTRY_BONUS
+    # A town that shares its name with a world city ("Paris", Texas) needs more than the
+    # article's country to win: a region named nearby, or a container.
+    damp = 0.5 if _has_major_rival(c, q) else 1.0
+    if e.country and e.country == ctx["focus"]:
+        s += FOCUS_BONUS * damp
+    if e.country and e.country in ctx["countries"]:
+        s += DOC_COUNTRY_BONUS * damp
+    if e.kind not in ("country", "admin1") and e.admin1:
+        others = [sent for j, sent in ctx["admin1s"].get(e.admin1, ()) if j != i]
+        if others:
+            near = any(abs(sent - q.sentence) <= 1 for sent in others)
+            s += DOC_ADMIN1_NEAR if near else DOC_ADMIN1_FAR
+    if q.container is not None and chosen[q.container] is not None:
+        box = chosen[q.container]
+        if box.kind == "admin1" or (box.kind != "country" and box.admin1):
+            s += CONTAINER_MATCH if e.admin1 and e.admin1 == box.admin1 else CONTAINER_MISMATCH
+        elif box.country:
+            s += CONTAINER_MATCH if e.country == box.country else CONTAINER_MISMATCH
+    return s
+
+
+def _has_major_rival(c: Candidate, q: Query) -> bool:
+    """Return whether another reading of the name, in another country, is a major place."""
+    return any(
+        o.entry.country != c.entry.country
+        and (o.entry.population >= MAJOR_POPULATION or o.entry.kind == "country")
+        and o.entry.population > c.entry.population
+        for o in q.candidates
+    )
+
+
+def _clear(q: Query) -> Candidate | None:
+    """Return the best reading when it beats every reading in another country by a margin."""
+    if not q.candidates:
+        return None
+    best = q.candidates[0]
+    rivals = [c.prior for c in q.candidates[1:] if c.entry.country != best.entry.country]
+    if not rivals or best.prior - max(rivals) >= CLEAR_MARGIN:
+        return best
+    return None
+
+
+def resolve_places(queries: Sequence[Query], *, prefer_countries: Sequence[str] = ()) -> Resolution:
+    """Choose a reading for every query using the article's context; compute the focus."""
+    prefer = frozenset(c.upper() for c in prefer_countries)
+    for q in queries:
+        if not q.candidates:
+            q.candidates = demonym_candidates(q.name) if q.demonym else place_candidates(q.name, hint=q.hint)
+
+    # Pass 1: what the unambiguous names say about the article.
+    weights: Counter[str] = Counter()
+    admin1s: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    for i, q in enumerate(queries):
+        best = _clear(q)
+        if best is None or not best.entry.country:
+            continue
+        weights[best.entry.country] += q.weight
+        if best.entry.admin1:
+            admin1s[best.entry.admin1].append((i, q.sentence))
+    for code in prefer:
+        weights[code] += 0.5
+    focus = _argmax(weights, queries)
+    ctx = {"prefer": prefer, "focus": focus, "countries": set(weights), "admin1s": admin1s}
+
+    # Pass 2: containers first, then every name once: all its mentions share one
+    # reading, the one with the best total score ("one sense per discourse").
+    chosen: list[Entry | None] = [None] * len(queries)
+    groups: dict[tuple, list[int]] = defaultdict(list)
+    for i, q in enumerate(queries):
+        if q.container is None:
+            groups[(name_key(q.name), q.demonym, q.hint)].append(i)
+        else:
+            groups[("#", i)].append(i)
+    ordered = sorted(groups.values(), key=lambda idx: queries[idx[0]].container is not None)
+    # A container says which town is meant ("Paris, Ky."); later bare mentions mean the same one.
+    contained: dict[str, Entry] = {}
+    for idx in ordered:
+        cands = queries[idx[0]].candidates
+        if not cands:
+            continue
+        key = name_key(queries[idx[0]].name)
+        totals = [sum(_score(c, queries[i], i, ctx, chosen) for i in idx) for c in cands]
+        best = cands[max(range(len(cands)), key=totals.__getitem__)].entry
+        for i in idx:
+            chosen[i] = best
+        if queries[idx[0]].container is not None:
+            contained.setdefault(key, best)
+    containers = {q.container for q in queries if q.container is not None}
+    for i, q in enumerate(queries):
+        key = name_key(q.name)
+        if q.container is None and not q.demonym and i not in containers and key in contained:
+            chosen[i] = contained[key]
+
+    final: Counter[str] = Counter()
+    final_admin1: Counter[str] = Counter()
+    for q, e in zip(queries, chosen):
+        if e is not None and e.country:
+            final[e.country] += q.weight
+    for code in prefer:
+        final[code] += 0.5
+    focus = _argmax(final, queries) or focus
+    for q, e in zip(queries, chosen):
+        if e is not None and e.country == focus and e.admin1 and e.kind != "country":
+            final_admin1[e.admin1] += q.weight
+    focus_admin1 = None
+    if final_admin1:
+        code, n = final_admin1.most_common(1)[0]
+        if n >= 2 and n >= 0.5 * sum(final_admin1.values()):
+            focus_admin1 = code
+    return Resolution(chosen, focus, focus_admin1)
+
+
+def _argmax(weights: Counter[str], queries: Sequence[Query]) -> str | None:
+    if not weights:
+        return None
+    top = max(weights.values())
+    if top <= 0:
+        return None
+    tied = [c for c, w in weights.items() if w == top]
+    if len(tied) == 1:
+        return tied[0]
+    # Ties go to the country named first.
+    for q in queries:
+        for c in q.candidates[:1]:
+            if c.entry.country in tied:
+                return c.entry.country
+    return tied[0]

@@ -1,0 +1,229 @@
+from __future__ import annotations
+
+import pytest
+
+from factx.mentions.places import extract_places
+from factx.normalize.gazetteer import load_gazetteer, name_key
+from factx.normalize.places import (
+    Query,
+    abbreviation_admin1,
+    demonym_candidates,
+    load_rules,
+    place_candidates,
+    resolve_places,
+)
+
+
+# --- gazetteer and rules (no model) ---------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [
+        ("São Paulo", "sao paulo"),
+        ("St. Louis", "st louis"),
+        ("Côte d’Ivoire", "cote divoire"),
+        ("Martha’s Vineyard", "martha vineyard"),
+        ("  New   York ", "new york"),
+    ],
+)
+def test_name_key(text, key):
+    assert name_key(text) == key
+
+
+def test_gazetteer_loads_countries_and_divisions():
+    gaz = load_gazetteer()
+    assert gaz.country("CN").name == "China"
+    sichuan = gaz.admin1("CN-SC")
+    assert sichuan.name == "Sichuan" and sichuan.country == "CN"
+    assert 26 < sichuan.lat < 34 and 97 < sichuan.lon < 109
+
+
+def test_rules_validate():
+    rules = load_rules()
+    assert rules.abbreviations["Calif."] == "US-CA"
+    assert all(v.count("-") == 1 for v in rules.abbreviations.values())
+
+
+@pytest.mark.parametrize(
+    ("name", "hint", "kind", "country", "admin1"),
+    [
+        ("China", None, "country", "CN", None),
+        ("Sichuan", "admin1", "admin1", "CN", "CN-SC"),
+        ("Sichuan", None, "admin1", "CN", "CN-SC"),
+        ("Chengdu", None, "city", "CN", "CN-SC"),
+        ("U.S.", None, "country", "US", None),
+        ("Britain", None, "country", "GB", None),
+        ("Calif.", None, "admin1", "US", "US-CA"),
+        ("Orange County", None, "admin2", "US", "US-CA"),
+        ("Washington", None, "city", "US", "US-DC"),
+        ("Middle East", None, "region", None, None),
+    ],
+)
+def test_best_candidate_by_prior(name, hint, kind, country, admin1):
+    best = place_candidates(name, hint=hint)[0].entry
+    assert (best.kind, best.country) == (kind, country)
+    if admin1:
+        assert best.admin1 == admin1
+
+
+@pytest.mark.parametrize(
+    ("word", "country"),
+    [("Chinese", "CN"), ("Iraqi", "IQ"), ("Iraqis", "IQ"), ("American", "US"), ("Americans", "US"), ("British", "GB")],
+)
+def test_demonyms(word, country):
+    assert demonym_candidates(word)[0].entry.country == country
+
+
+@pytest.mark.parametrize("word", ["Republicans", "Muslim", "Tuesday"])
+def test_not_demonyms(word):
+    assert demonym_candidates(word) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "postal", "code"),
+    [("Calif.", False, "US-CA"), ("N.Y.", False, "US-NY"), ("Ont.", False, "CA-ON"), ("La", False, None),
+     ("LA", False, None), ("LA", True, "US-LA")],
+)
+def test_abbreviations(text, postal, code):
+    assert abbreviation_admin1(text, postal=postal) == code
+
+
+def _resolve(names, **kw):
+    queries = []
+    for item in names:
+        name, *rest = item if isinstance(item, tuple) else (item,)
+        opts = rest[0] if rest else {}
+        queries.append(Query(name, **opts))
+    return resolve_places(queries, **kw)
+
+
+@pytest.mark.parametrize(
+    ("names", "index", "country", "admin1"),
+    [
+        # containment: the town inside the region named after it
+        ([("Leshan", {"container": 1}), "Sichuan"], 0, "CN", "CN-SC"),
+        ([("Hawthorne", {"container": 1}), ("Calif.", {"hint": "admin1"})], 0, "US", "US-CA"),
+        ([("Paris", {"container": 1}), "Texas"], 0, "US", "US-TX"),
+        # consistency: a region named in the next sentence
+        ([("Texas", {"sentence": 0}), ("Paris", {"sentence": 1})], 1, "US", "US-TX"),
+        # population prior: alone, Paris is the French capital
+        (["Paris"], 0, "FR", "FR-IDF"),
+        # focus country: the article is about Canada
+        (["Canada", "Toronto", "Canada", "London"], 3, "CA", "CA-ON"),
+        (["Britain", "London"], 1, "GB", "GB-ENG"),
+    ],
+)
+def test_disambiguation(names, index, country, admin1):
+    entry = _resolve(names).entries[index]
+    assert (entry.country, entry.admin1) == (country, admin1)
+
+
+def test_prefer_countries_breaks_ties():
+    plain = _resolve(["Georgia"]).entries[0]
+    biased = _resolve(["Georgia"], prefer_countries=["US"]).entries[0]
+    assert plain.country == "GE"
+    assert (biased.country, biased.admin1) == ("US", "US-GA")
+
+
+def test_unresolvable_name_stays_unresolved():
+    res = _resolve(["Zorblaxville", "Iraq"])
+    assert res.entries[0] is None
+    assert res.entries[1].country == "IQ"
+    assert res.focus_country == "IQ"
+
+
+def test_demonyms_inform_focus():
+    res = _resolve([("Chinese", {"demonym": True}), ("Chinese", {"demonym": True}), "Paris"])
+    assert res.focus_country == "CN"
+
+
+# --- whole pipeline (model) -------------------------------------------------------------
+
+
+def _by_text(places):
+    out = {}
+    for p in places:
+        out.setdefault(p.text, p)
+    return out
+
+
+def test_seed_article(nlp, seed_text):
+    places, focus = extract_places(nlp(seed_text))
+    assert all(seed_text[p.start : p.end] == p.text for p in places)
+    assert [p.start for p in places] == sorted(p.start for p in places)
+    got = {(p.name, p.country, p.admin1) for p in places if p.kind != "demonym"}
+    for expected in [
+        ("China", "CN", None),
+        ("Beijing", "CN", "CN-BJ"),
+        ("Jiangsu", "CN", "CN-JS"),
+        ("Sichuan", "CN", "CN-SC"),
+        ("Anhui", "CN", "CN-AH"),
+        ("Leshan", "CN", "CN-SC"),
+        ("Wuhan", "CN", "CN-HB"),
+        ("Chengdu", "CN", "CN-SC"),
+        ("Shaanxi", "CN", "CN-SN"),
+    ]:
+        assert expected in got
+    by_text = _by_text(places)
+    assert (by_text["Sichuan"].kind, by_text["Sichuan"].name) == ("admin1", "Sichuan")
+    assert by_text["Leshan"].kind == "city"
+    assert (by_text["Chinese"].kind, by_text["Chinese"].country) == ("demonym", "CN")
+    assert focus.country == "CN"
+    assert not any(p.text.startswith("US$") for p in places)
+
+
+@pytest.mark.parametrize(
+    ("text", "surface", "kind", "country", "admin1"),
+    [
+        ("A man was arrested in Hawthorne, Calif., on Tuesday.", "Hawthorne", "city", "US", "US-CA"),
+        ("A man was arrested in Hawthorne, Calif., on Tuesday.", "Calif.", "admin1", "US", "US-CA"),
+        ("Police in Leshan, Sichuan said two people were held.", "Leshan", "city", "CN", "CN-SC"),
+        ("Floods hit the country's southern Sichuan province on Monday.", "Sichuan", "admin1", "CN", "CN-SC"),
+        ("The fair in Paris drew farmers from across Texas this week.", "Paris", "city", "US", "US-TX"),
+        ("Leaders met in Paris to sign the climate accord.", "Paris", "city", "FR", "FR-IDF"),
+        ("The plant in Alexandria, LA closed on Monday.", "Alexandria", "city", "US", "US-LA"),
+        ("Iraqi officials said the talks would resume.", "Iraqi", "demonym", "IQ", None),
+        ("Fighting continued in northern Syria on Sunday.", "Syria", "country", "SY", None),
+    ],
+)
+def test_extract_cases(nlp, text, surface, kind, country, admin1):
+    places, _ = extract_places(nlp(text))
+    place = _by_text(places)[surface]
+    assert (place.kind, place.country, place.admin1) == (kind, country, admin1)
+    assert place.lat is not None and place.lon is not None
+
+
+def test_unknown_place_keeps_country_null(nlp):
+    text = "Two boats sank near Qwertyville while the storm moved toward Mexico."
+    places, focus = extract_places(nlp(text))
+    by_text = _by_text(places)
+    assert by_text["Mexico"].country == "MX"
+    unknown = [p for p in places if p.text == "Qwertyville"]
+    assert all(p.country is None and p.lat is None for p in unknown)
+    assert focus.country == "MX"
+
+
+def test_prefer_countries_option(nlp):
+    doc = nlp("The storm reached Georgia late on Friday.")
+    plain, _ = extract_places(doc)
+    biased, focus = extract_places(doc, prefer_countries=["US"])
+    assert _by_text(plain)["Georgia"].country == "GE"
+    assert _by_text(biased)["Georgia"].admin1 == "US-GA"
+    assert focus.country == "US"
+
+
+def test_state_code_alone_is_not_a_place(nlp):
+    places, _ = extract_places(nlp("CA is a state."))
+    assert places == []
+
+
+def test_focus_country_picks_the_local_town():
+    res = _resolve(["Canada", "London", ("Syrian", {"demonym": True, "weight": 0.5}), "Canada", "London"])
+    assert res.focus_country == "CA"
+    assert res.entries[1].admin1 == "CA-ON"
+
+
+def test_empty_doc(nlp):
+    places, focus = extract_places(nlp("Nothing happened here."))
+    assert places == [] and focus.country is None
