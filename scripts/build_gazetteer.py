@@ -14,8 +14,9 @@ Sources (all offline, GeoNames-derived, CC BY 4.0):
   for the English names of first-level divisions ("Bavaria" rather than "Bayern").
 
 Coordinates of a first- or second-level division are the centre of the box spanned by its
-towns (all but the most remote 0.5% for provinces, 2nd..98th percentile for counties):
-close to the geographic centre that GeoNames gives such features.
+towns (all of them for provinces, less strays with no other town of the division nearby;
+2nd..98th percentile for counties): close to the geographic centre that GeoNames gives
+such features.
 
 Run: ``python scripts/build_gazetteer.py`` (about a minute).
 """
@@ -27,6 +28,7 @@ import ast
 import gzip
 import importlib.util
 import json
+import math
 import sys
 from collections import defaultdict
 from pathlib import Path
@@ -41,9 +43,10 @@ DATA = ROOT / "src" / "factx" / "data"
 ALT_NAME_POPULATION = 100_000
 MAX_KEY_LEN = 48
 MIN_ALT_LEN = 4
-# Settlements crowd the south of large provinces (Quebec, Alberta): keep the far ones,
-# so the box spans the territory; only the most remote 0.5% are dropped.
-ADMIN1_TRIM = 0.005
+# Settlements crowd the south of large provinces (Quebec, Manitoba): the box of all the
+# towns spans the territory, once strays (see ``_drop_strays``) are dropped.
+ADMIN1_TRIM = 0.0
+STRAY_CELL = 2.0
 # Second-level divisions are kept where news names them on their own (counties).
 ADMIN2_COUNTRIES = ("US", "GB", "IE")
 # Division-type words that GeoNames appends to first-level names ("Sichuan Sheng", "Kyiv Oblast").
@@ -69,13 +72,49 @@ def _latin(key: str) -> bool:
     return bool(key) and len(key) <= MAX_KEY_LEN and all(c.isascii() for c in key)
 
 
-def _centre(points: list[tuple[float, float]], *, trim: float = 0.02) -> tuple[float, float] | None:
+def _drop_strays(points: list[tuple[float, float]]) -> list[tuple[float, float]]:
+    """Drop towns with no other town of their division nearby: misfiled records and remote islets.
+
+    A town is kept when another town of the division lies in its grid cell or a neighbouring
+    one (cells of ``STRAY_CELL`` degrees): the far north of a province, settled sparsely but
+    continuously (Churchill in Manitoba), stays; a town filed under the wrong province does not.
+    """
+    if len(points) < 10:
+        return points
+    cells: dict[tuple[int, int], int] = defaultdict(int)
+
+    def cell(p: tuple[float, float]) -> tuple[int, int]:
+        return int(math.floor(p[0] / STRAY_CELL)), int(math.floor(p[1] / STRAY_CELL))
+
+    for p in points:
+        cells[cell(p)] += 1
+    kept = []
+    for p in points:
+        y, x = cell(p)
+        n = sum(cells.get((y + dy, x + dx), 0) for dy in (-1, 0, 1) for dx in (-1, 0, 1))
+        if n > 1:
+            kept.append(p)
+    return kept or points
+
+
+def _centre(
+    points: list[tuple[float, float]], *, trim: float = 0.02, strays: bool = False
+) -> tuple[float, float] | None:
+    if strays:
+        points = _drop_strays(points)
     if not points:
         return None
     lats = sorted(p[0] for p in points)
     lons = sorted(p[1] for p in points)
     lo, hi = int(len(lats) * trim), max(int(len(lats) * (1 - trim)) - 1, 0)
-    return round((lats[lo] + lats[hi]) / 2, 4), round((lons[lo] + lons[hi]) / 2, 4)
+    if lons[hi] - lons[lo] > 180:
+        # A division that straddles the antimeridian (Chukotka, Fiji) spans less measured eastward.
+        east = sorted(x + 360 if x < 0 else x for x in lons)
+        if east[hi] - east[lo] < lons[hi] - lons[lo]:
+            lons = east
+    lon = (lons[lo] + lons[hi]) / 2
+    lon = lon - 360 if lon > 180 else lon
+    return round((lats[lo] + lats[hi]) / 2, 4), round(lon, 4)
 
 
 def _main_centroid(geojson: str | dict | None) -> tuple[float, float] | None:
@@ -214,7 +253,7 @@ def build(out_dir: Path) -> None:
         cc, a1 = parts
         if iso:
             gn_to_iso[(cc, a1)] = iso
-        centre = _centre(sub_points.get(lineno) or adm_points.get((cc, a1), []), trim=ADMIN1_TRIM)
+        centre = _centre(sub_points.get(lineno) or adm_points.get((cc, a1), []), trim=ADMIN1_TRIM, strays=True)
         lat, lon = centre if centre else ("", "")
         short = english.get((cc, a1)) or _short_name(name)
         primary = _keys(short, name, _short_name(name))

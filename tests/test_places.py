@@ -58,6 +58,11 @@ def test_rules_validate():
         ("Orange County", None, "admin2", "US", "US-CA"),
         ("Washington", None, "city", "US", "US-DC"),
         ("Middle East", None, "region", None, None),
+        # a city that makes up most of its same-named division is what the name means
+        ("Hanoi", None, "city", "VN", None),
+        ("Lagos", None, "city", "NG", None),
+        ("Lagos", "admin1", "admin1", "NG", None),
+        ("Quebec", None, "admin1", "CA", "CA-QC"),
     ],
 )
 def test_best_candidate_by_prior(name, hint, kind, country, admin1):
@@ -112,11 +117,47 @@ def _resolve(names, **kw):
         # focus country: the article is about Canada
         (["Canada", "Toronto", "Canada", "London"], 3, "CA", "CA-ON"),
         (["Britain", "London"], 1, "GB", "GB-ENG"),
+        # a list of places is of one kind: "Oregon, Utah or Washington" names states
+        (["Oregon", ("Washington", {"peers": (0,)})], 1, "US", "US-WA"),
+        # a town named in its own region's list is no evidence for a namesake ("Adair County" twice)
+        ([("Ky.", {"hint": "admin1"}), "Adair County", "Adair County"], 1, "US", "US-KY"),
     ],
 )
 def test_disambiguation(names, index, country, admin1):
     entry = _resolve(names).entries[index]
     assert (entry.country, entry.admin1) == (country, admin1)
+
+
+@pytest.mark.parametrize(
+    ("names", "index", "kind"),
+    [
+        # a list kind only counts when the neighbour's reading is clear
+        (["Washington"], 0, "city"),
+        (["Oregon", ("Washington", {"peers": (0,)})], 1, "admin1"),
+        (["France", ("Georgia", {"peers": (0,)})], 1, "country"),
+    ],
+)
+def test_list_kind(names, index, kind):
+    assert _resolve(names).entries[index].kind == kind
+
+
+@pytest.mark.parametrize(
+    "town",
+    [
+        "Zorblaxville",  # unknown everywhere
+        "Holliday",  # the gazetteer's only Holliday is in Texas
+    ],
+)
+def test_container_without_namesake_keeps_region(town):
+    # "Holliday, Mo.": the town is in Missouri; a namesake elsewhere would be a wrong guess.
+    res = _resolve([(town, {"container": 1}), ("Mo.", {"hint": "admin1"})])
+    entry = res.entries[0]
+    assert (entry.kind, entry.country, entry.admin1, entry.lat) == ("city", "US", "US-MO", None)
+
+
+def test_container_does_not_override_a_large_town():
+    res = _resolve([("New York City", {"container": 1}), ("Long Island", {"hint": "admin1"})])
+    assert res.entries[0].admin1 == "US-NY"
 
 
 def test_prefer_countries_breaks_ties():
@@ -185,6 +226,9 @@ def test_seed_article(nlp, seed_text):
         ("The plant in Alexandria, LA closed on Monday.", "Alexandria", "city", "US", "US-LA"),
         ("Iraqi officials said the talks would resume.", "Iraqi", "demonym", "IQ", None),
         ("Fighting continued in northern Syria on Sunday.", "Syria", "country", "SY", None),
+        ("A girl from Buffalo, New York died of the flu.", "New York", "admin1", "US", "US-NY"),
+        ("Tech firms leave states such as California or Washington for Texas.", "Washington", "admin1", "US", "US-WA"),
+        ("The first case was found in the state of Washington in December.", "Washington", "admin1", "US", "US-WA"),
     ],
 )
 def test_extract_cases(nlp, text, surface, kind, country, admin1):

@@ -37,6 +37,10 @@ LEADING_WORDS = frozenset({"the", "The", "THE"})
 POSSESSIVES = frozenset({"'s", "\u2019s", "'", "\u2019"})
 DATELINE_DASHES = ("\u2014", "\u2013", "-", "(", "\ufffd", ":")
 MAX_NGRAM = 4
+# "the capital of China", "the territory of Georgia": the word does not name the kind of the place after "of".
+LOOSE_OF_WORDS = frozenset({"capital", "territory", "region", "district", "parish"})
+REGION_KINDS = ("admin1", "country", "admin2")
+LIST_JOINERS = frozenset({",", "and", "or", ", and", ", or", "&", "/"})
 DEMONYM_FOCUS_WEIGHT = 0.5
 # Outside entities, a town is taken only when it is this large: smaller names are too
 # often people or common words.
@@ -64,6 +68,7 @@ class PlaceSpan:
     weight: float = 1.0
     sentence: int = 0
     locative: bool = False
+    peers: tuple[int, ...] = ()  # indexes of the places listed with this one
 
 
 def extract_places(doc: Doc, *, prefer_countries: Sequence[str] = ()) -> tuple[list[PlaceMention], Focus]:
@@ -88,6 +93,7 @@ def extract_places(doc: Doc, *, prefer_countries: Sequence[str] = ()) -> tuple[l
             demonym=f.demonym,
             hint=f.hint,
             container=f.container,
+            peers=f.peers,
             # "Syrian refugees in Canada": a nationality often names the other party.
             weight=f.weight * (DEMONYM_FOCUS_WEIGHT if f.demonym else 1.0),
             sentence=f.sentence,
@@ -198,6 +204,7 @@ def find_place_spans(doc: Doc) -> list[PlaceSpan]:
     found.extend(_abbreviations(doc, taken))
     found.sort(key=lambda f: (f.start, f.end))
     _link_containers(doc, found)
+    _link_lists(doc, found)
     _mark_dateline(doc, found)
     sent_starts = [s.start_char for s in doc.sents] if doc.has_annotation("SENT_START") else [0]
     for f in found:
@@ -248,6 +255,14 @@ def _split_place(ent: Span, rules: PlaceRules) -> list[tuple[Span, str | None]]:
             part = part[:-1]
         elif part.end < len(doc) and doc[part.end].text.islower() and doc[part.end].text in rules.division_words:
             hint = rules.division_words[doc[part.end].text]
+        elif (
+            part.start >= 2
+            and doc[part.start - 1].lower_ == "of"
+            and doc[part.start - 2].text in rules.division_words
+            and doc[part.start - 2].text not in LOOSE_OF_WORDS
+        ):
+            # "the state of Washington", "the province of Sichuan"
+            hint = rules.division_words[doc[part.start - 2].text]
         out.append((part, hint))
     return out
 
@@ -423,8 +438,55 @@ def _link_containers(doc: Doc, found: list[PlaceSpan]) -> None:
         between = text[a.end : b.start]
         if between.strip() == "," and len(between) <= 3:
             b_cands = place_candidates(b.name, hint=b.hint)
-            if b_cands and b_cands[0].entry.kind in ("admin1", "country", "admin2"):
+            if _in_list_of(text, found, i, b_cands):
+                continue
+            if b_cands and b_cands[0].entry.kind in REGION_KINDS:
                 a.container = i + 1
+            elif b.hint is None and (box := _region_holding(a, b_cands)) is not None:
+                # "Buffalo, New York": after a town that lies in it, the name is the state, not the city.
+                a.container = i + 1
+                b.hint = box
+
+
+def _in_list_of(text: str, found: list[PlaceSpan], i: int, b_cands: list) -> bool:
+    """Return whether ``found[i]`` follows a comma after a place of the kind ``b_cands`` suggests.
+
+    In "Utah, Virginia, Washington, West Virginia" each name is a state of the list, not a
+    town inside the next one.
+    """
+    if i == 0 or not b_cands or found[i - 1].demonym:
+        return False
+    prev, a = found[i - 1], found[i]
+    if text[prev.end : a.start].strip() != ",":
+        return False
+    p_cands = place_candidates(prev.name, hint=prev.hint)
+    return bool(p_cands) and p_cands[0].entry.kind == b_cands[0].entry.kind
+
+
+def _region_holding(town: PlaceSpan, cands: list) -> str | None:
+    """Return the kind of a region reading among ``cands`` that holds a reading of ``town``, if any."""
+    regions = [c.entry for c in cands if c.entry.kind in REGION_KINDS]
+    if not regions:
+        return None
+    for c in place_candidates(town.name, hint=town.hint):
+        for r in regions:
+            if c.entry.kind not in REGION_KINDS and (
+                (r.kind != "country" and r.admin1 and c.entry.admin1 == r.admin1)
+                or (r.kind == "country" and c.entry.country == r.country)
+            ):
+                return r.kind
+    return None
+
+
+def _link_lists(doc: Doc, found: list[PlaceSpan]) -> None:
+    """Mark neighbours in a list of places ("Utah, Washington and Wisconsin"; "California or Washington")."""
+    text = doc.text
+    for i, (a, b) in enumerate(zip(found, found[1:])):
+        if a.demonym or b.demonym or a.container == i + 1:
+            continue
+        if " ".join(text[a.end : b.start].split()) in LIST_JOINERS:
+            a.peers += (i + 1,)
+            b.peers += (i,)
 
 
 def _mark_dateline(doc: Doc, found: list[PlaceSpan]) -> None:

@@ -4,7 +4,8 @@ Resolution follows what strong geoparsers do without a search server: every name
 its gazetteer candidates, each scored by a population prior and a kind prior, then by
 context from the same article: the focus country (from unambiguous names, demonyms and
 the dateline), the regions other names resolve to ("Paris" next to "Texas"), an explicit
-container ("Leshan, Sichuan", "Hawthorne, Calif.") and the countries the user prefers.
+container ("Leshan, Sichuan", "Hawthorne, Calif."), the kind of the names listed with it
+("California or Washington") and the countries the user prefers.
 Names the gazetteer does not know stay unresolved; they never stop the others.
 """
 
@@ -38,7 +39,16 @@ USER_COUNTRY_BONUS = 3.0
 DOC_COUNTRY_BONUS = 1.0
 DOC_ADMIN1_NEAR = 2.5  # a region named in the same or the next sentence ("Paris" ... "Texas")
 DOC_ADMIN1_FAR = 1.0
+# A town named nearby says less: lists of towns cross state lines ("Houston and Portland").
+DOC_CITY_ADMIN1 = 0.5
+# Names listed together are mostly of one kind ("Oregon, Utah, Washington and Wisconsin").
+LIST_KIND_BONUS = 3.0
 MAJOR_POPULATION = 1_000_000
+# A town this large outside the region named after it ("New York City, Long Island") says the
+# region was misread, not that an unknown namesake is meant.
+LARGE_TOWN = 100_000
+# A city holding this share of its same-named division's people is what the name means.
+CITY_SHARE_OF_DIVISION = 0.2
 # "St. Louis" / "Saint Louis", "Mt. Vernon" / "Mount Vernon": the gazetteer has one spelling.
 PREFIX_VARIANTS = {"st": "saint", "ste": "sainte", "saint": "st", "sainte": "ste", "mt": "mount", "ft": "fort"}
 # A name counts toward the focus with full weight only when its best reading beats the
@@ -89,6 +99,7 @@ class Query:
     weight: float = 1.0  # weight toward the focus (a dateline counts more)
     sentence: int = 0
     candidates: list[Candidate] = field(default_factory=list)
+    peers: tuple[int, ...] = ()  # indexes of the queries listed with this one ("California or Washington")
 
 
 @dataclass(frozen=True, slots=True)
@@ -240,10 +251,31 @@ def _candidates(name: str, hint: str | None) -> tuple[Candidate, ...]:
     if not out and len(words) > 1 and words[-1].casefold() in rules.division_words:
         # "Oaxaca State", "Manchester City": the name without its designator.
         return _candidates(" ".join(words[:-1]), hint or rules.division_words[words[-1].casefold()])
+    if hint != "admin1":
+        out = _city_over_division(out)
     if hint:
         out = [replace(c, prior=c.prior + (HINT_BONUS if c.entry.kind == hint else 0.0)) for c in out]
     out.sort(key=lambda c: -c.prior)
     return tuple(out)
+
+
+def _city_over_division(cands: list[Candidate]) -> list[Candidate]:
+    """Rank a city above the same-named division it dominates ("Hanoi", "Sao Paulo", "Lagos").
+
+    News names such a division on its own mostly to mean the city; the division wins when
+    the text says so ("Lagos state"), which the caller's hint handles.
+    """
+    divisions = [c for c in cands if c.entry.kind == "admin1" and c.entry.population > 0 and not c.prefer]
+    if not divisions:
+        return cands
+    out = list(cands)
+    for d in divisions:
+        for k, c in enumerate(out):
+            e = c.entry
+            if (e.kind == "city" and e.country == d.entry.country
+                    and e.population >= CITY_SHARE_OF_DIVISION * d.entry.population and c.prior <= d.prior):
+                out[k] = replace(c, prior=d.prior + 0.1)
+    return out
 
 
 def _variants(key: str) -> list[str]:
@@ -300,10 +332,19 @@ def _score(c: Candidate, q: Query, i: int, ctx: dict[str, Any], chosen: list[Ent
     if e.country and e.country in ctx["countries"]:
         s += DOC_COUNTRY_BONUS * damp
     if e.kind not in ("country", "admin1") and e.admin1:
-        others = [sent for j, sent in ctx["admin1s"].get(e.admin1, ()) if j != i]
-        if others:
-            near = any(abs(sent - q.sentence) <= 1 for sent in others)
+        # Other mentions of the same name are no evidence for its reading.
+        key = name_key(q.name)
+        others = [(sent, region) for j, sent, region, k in ctx["admin1s"].get(e.admin1, ()) if j != i and k != key]
+        regions = [sent for sent, region in others if region]
+        if regions:
+            near = any(abs(sent - q.sentence) <= 1 for sent in regions)
             s += DOC_ADMIN1_NEAR if near else DOC_ADMIN1_FAR
+        elif others:
+            s += DOC_CITY_ADMIN1
+    if e.kind in ("admin1", "country") and any(
+        p.kind == e.kind and (e.kind == "country" or p.country == e.country) for p in ctx["peer_kinds"][i]
+    ):
+        s += LIST_KIND_BONUS
     if q.container is not None and chosen[q.container] is not None:
         box = chosen[q.container]
         if box.kind == "admin1" or (box.kind != "country" and box.admin1):
@@ -311,6 +352,13 @@ def _score(c: Candidate, q: Query, i: int, ctx: dict[str, Any], chosen: list[Ent
         elif box.country:
             s += CONTAINER_MATCH if e.country == box.country else CONTAINER_MISMATCH
     return s
+
+
+def _inside(e: Entry, box: Entry) -> bool:
+    """Return whether ``e`` lies in the region ``box`` (by its ISO codes)."""
+    if box.kind == "country" or not box.admin1:
+        return bool(box.country) and e.country == box.country
+    return e.admin1 == box.admin1
 
 
 def _has_major_rival(c: Candidate, q: Query) -> bool:
@@ -343,18 +391,24 @@ def resolve_places(queries: Sequence[Query], *, prefer_countries: Sequence[str] 
 
     # Pass 1: what the unambiguous names say about the article.
     weights: Counter[str] = Counter()
-    admin1s: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    # ISO 3166-2 code -> (query, sentence, names the region itself, name key) of the clear readings in it.
+    admin1s: dict[str, list[tuple[int, int, bool, str]]] = defaultdict(list)
     for i, q in enumerate(queries):
         best = _clear(q)
         if best is None or not best.entry.country:
             continue
         weights[best.entry.country] += q.weight
         if best.entry.admin1:
-            admin1s[best.entry.admin1].append((i, q.sentence))
+            admin1s[best.entry.admin1].append(
+                (i, q.sentence, best.entry.kind in ("admin1", "admin2"), name_key(q.name))
+            )
     for code in prefer:
         weights[code] += 0.5
     focus = _argmax(weights, queries)
-    ctx = {"prefer": prefer, "focus": focus, "countries": set(weights), "admin1s": admin1s}
+    # The reading each listed neighbour has on its own, when that is clear.
+    clear = [_clear(q) for q in queries]
+    peer_kinds = [[c.entry for j in q.peers if (c := clear[j]) is not None] for q in queries]
+    ctx = {"prefer": prefer, "focus": focus, "countries": set(weights), "admin1s": admin1s, "peer_kinds": peer_kinds}
 
     # Pass 2: containers first, then every name once: all its mentions share one
     # reading, the one with the best total score ("one sense per discourse").
@@ -369,10 +423,24 @@ def resolve_places(queries: Sequence[Query], *, prefer_countries: Sequence[str] 
     # A container says which town is meant ("Paris, Ky."); later bare mentions mean the same one.
     contained: dict[str, Entry] = {}
     for idx in ordered:
-        cands = queries[idx[0]].candidates
+        q0 = queries[idx[0]]
+        cands = q0.candidates
+        box = chosen[q0.container] if q0.container is not None else None
+        if (
+            box is not None
+            and box.kind == "admin1"
+            and not q0.demonym
+            and not any(
+                c.entry.kind != "city" or _inside(c.entry, box) or c.entry.population >= LARGE_TOWN for c in cands
+            )
+        ):
+            # "Holliday, Mo." where the gazetteer knows no Holliday in Missouri: the town is
+            # there, its point unknown; a same-named town elsewhere would be wrong.
+            chosen[idx[0]] = Entry(None, "city", q0.name, box.country, box.admin1, None, None, 0)
+            continue
         if not cands:
             continue
-        key = name_key(queries[idx[0]].name)
+        key = name_key(q0.name)
         totals = [sum(_score(c, queries[i], i, ctx, chosen) for i in idx) for c in cands]
         best = cands[max(range(len(cands)), key=totals.__getitem__)].entry
         for i in idx:
