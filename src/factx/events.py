@@ -22,8 +22,14 @@ from .models import DateMention, Event, Focus, MoneyMention, NumberMention, Plac
 SPECIFICITY = {"landmark": 5, "city": 4, "admin2": 3, "admin1": 2, "region": 1, "country": 1}
 PASSIVE_SUBJECTS = {"nsubjpass", "csubjpass"}
 CLAUSE_DEPS = {"ccomp", "xcomp", "advcl", "relcl", "acl", "conj", "parataxis", "pcomp"}
-SINGULAR_DETS = {"a", "an", "one", "another", "the", "this", "that"}
-ONE_PRONOUNS = {"he", "she", "him", "her"}
+SINGULAR_DETS = {"a", "an", "one", "another", "the", "this", "that", "each", "either"}
+ONE_PRONOUNS = {"he", "she", "him", "her", "himself", "herself"}
+# An age ("a 17-year-old", "Robertson, 13,") describes one person; it never counts people.
+AGE_UNITS = ("year-old", "year old", "years old", "month-old", "month old", "months old", "week-old", "day-old")
+# The place an adjective trigger is predicated of: "left one man dead", "was pronounced dead".
+PREDICATIVE_DEPS = {"oprd", "ccomp", "xcomp", "acomp"}
+FINITE_TAGS = {"VBD", "VBN", "VBZ", "VBP"}
+USABLE_PLACE_KINDS = {"city", "admin2", "admin1", "country", "region"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +47,8 @@ class EventType:
     money: bool = False
     count_expected: bool = True
     price_of: tuple[str, ...] = ()  # a bare mention of this type right after one of these gives its price
+    retype: tuple[tuple[str, str], ...] = ()  # (modifier, type): "fatally shot" is a kill, not an injury
+    yields_to: tuple[str, ...] = ()  # dropped when an event of one of these types has the same patient
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -56,6 +64,10 @@ class Rules:
     negation_words: frozenset[str]
     negated_patients: tuple[str, ...]
     uncertainty_complementizers: frozenset[str]
+    agentive_causes: frozenset[str] = frozenset()
+    irrealis_verbs: frozenset[str] = frozenset()
+    irrealis_modals: frozenset[str] = frozenset()
+    participant_suffixes: dict[str, tuple[str, ...]] = field(default_factory=dict)
     verb_index: dict[str, str] = field(default_factory=dict)
     noun_index: dict[str, str] = field(default_factory=dict)
     adj_index: dict[str, str] = field(default_factory=dict)
@@ -63,37 +75,56 @@ class Rules:
 
 
 _TYPE_KEYS = {"verbs", "nouns", "adjectives", "light_verbs", "intransitive", "patient", "participants",
-              "money", "count_expected", "price_of"}
-_LIST_KEYS = {"verbs", "nouns", "adjectives", "light_verbs", "intransitive", "price_of"}
+              "money", "count_expected", "price_of", "retype", "yields_to"}
+_LIST_KEYS = {"verbs", "nouns", "adjectives", "light_verbs", "intransitive", "price_of", "yields_to"}
 
 
 def _merge(base: dict[str, Any], extra: dict[str, Any], *, name: str) -> dict[str, Any]:
     out = json.loads(json.dumps(base))
     for tname, spec in (extra.get("types") or {}).items():
         if not isinstance(spec, dict):
-            raise RulesError(f"{name}: event type {tname!r} must be a table of settings")
+            raise RulesError(f"{name}{_line_of(name, tname)}: event type {tname!r} must be a table of settings")
         unknown = set(spec) - _TYPE_KEYS - {"replace"}
         if unknown:
-            raise RulesError(f"{name}: event type {tname!r} has unknown keys: {', '.join(sorted(unknown))}")
+            first = sorted(unknown)[0]
+            raise RulesError(f"{name}{_line_of(name, first)}: event type {tname!r} has unknown keys: "
+                             f"{', '.join(sorted(unknown))}")
         if spec.get("replace") or tname not in out["types"]:
             out["types"][tname] = {k: v for k, v in spec.items() if k != "replace"}
         else:
             for key, value in spec.items():
-                if key in _LIST_KEYS:
+                if key == "retype" and isinstance(value, dict):
+                    out["types"][tname].setdefault("retype", {}).update(value)
+                elif key in _LIST_KEYS:
                     out["types"][tname][key] = list(dict.fromkeys(list(out["types"][tname].get(key, [])) + list(value)))
                 else:
                     out["types"][tname][key] = value
     for key, value in extra.items():
         if key in ("types", "version"):
             continue
-        if key == "participants" and isinstance(value, dict):
+        if key in ("participants", "participant_suffixes") and isinstance(value, dict):
             for pname, words in value.items():
-                out["participants"][pname] = list(dict.fromkeys(out["participants"].get(pname, []) + list(words)))
+                out.setdefault(key, {})
+                out[key][pname] = list(dict.fromkeys(out[key].get(pname, []) + list(words)))
         elif isinstance(value, list) and isinstance(out.get(key), list):
             out[key] = list(dict.fromkeys(out[key] + value))
         else:
-            raise RulesError(f"{name}: unknown top-level key {key!r}")
+            raise RulesError(f"{name}{_line_of(name, key)}: unknown top-level key {key!r}")
     return out
+
+
+def _line_of(name: str, key: str) -> str:
+    """Return " (line N)" for the first line of file ``name`` that defines ``key``, or ""."""
+    try:
+        lines = Path(name).read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError, ValueError):
+        return ""
+    for n, line in enumerate(lines, 1):
+        bare = line.strip().strip("[]").replace('"', "").replace("'", "")
+        head = bare.split("=")[0].split(":")[0].strip()
+        if head == key or head.endswith("." + key):
+            return f" (line {n})"
+    return ""
 
 
 def _check_types(data: dict[str, Any], *, name: str) -> None:
@@ -106,6 +137,12 @@ def _check_types(data: dict[str, Any], *, name: str) -> None:
             raise RulesError(f"{name}: event type {tname!r} has no verbs, nouns or adjectives")
         if spec.get("patient", "object") not in ("object", "subject", "subject_if_intransitive"):
             raise RulesError(f"{name}: event type {tname!r}: patient must be object, subject or subject_if_intransitive")
+        retype = spec.get("retype", {})
+        if not isinstance(retype, dict) or not all(isinstance(k, str) and v in data["types"]
+                                                   for k, v in retype.items()):
+            raise RulesError(f"{name}: event type {tname!r}: 'retype' must map modifier words to known event types")
+        if any(t not in data["types"] for t in spec.get("yields_to", [])):
+            raise RulesError(f"{name}: event type {tname!r}: 'yields_to' names an unknown event type")
         part = spec.get("participants", "any")
         if part not in ("any", "thing") and part not in data["participants"]:
             raise RulesError(f"{name}: event type {tname!r}: unknown participants {part!r}")
@@ -163,7 +200,8 @@ def load_rules(extra_files: tuple[str, ...] = ()) -> Rules:
     for tname, spec in base["types"].items():
         types[tname] = EventType(
             name=tname,
-            **{k: tuple(v) if isinstance(v, list) else v for k, v in spec.items()},
+            **{k: tuple(v) if isinstance(v, list) else tuple(v.items()) if isinstance(v, dict) else v
+               for k, v in spec.items()},
         )
     rules = Rules(
         types=types,
@@ -175,6 +213,10 @@ def load_rules(extra_files: tuple[str, ...] = ()) -> Rules:
         negation_words=frozenset(base["negation_words"]),
         negated_patients=tuple(base["negated_patients"]),
         uncertainty_complementizers=frozenset(base["uncertainty_complementizers"]),
+        agentive_causes=frozenset(base.get("agentive_causes", [])),
+        irrealis_verbs=frozenset(base.get("irrealis_verbs", [])),
+        irrealis_modals=frozenset(base.get("irrealis_modals", [])),
+        participant_suffixes={k: tuple(v) for k, v in base.get("participant_suffixes", {}).items()},
     )
     for t in types.values():
         for kind, words, index in (("verb", t.verbs, rules.verb_index), ("noun", t.nouns, rules.noun_index),
@@ -226,6 +268,7 @@ class _Context:
     published: str | None
     rules: Rules
     doc_date: tuple[int, DateMention] | None = None
+    doc_city: tuple[int, PlaceMention] | None = None
 
 
 def find_triggers(doc: Doc | SpacySpan, rules: Rules) -> list[_Trigger]:
@@ -252,7 +295,9 @@ def find_triggers(doc: Doc | SpacySpan, rules: Rules) -> list[_Trigger]:
         etype = None
         kind = ""
         if tok.pos_ == "VERB" and lemma in rules.verb_index:
-            etype, kind = rules.verb_index[lemma], "verb"
+            # A particle makes another verb ("held up", "held back"); phrasal triggers are matched above.
+            if not any(c.dep_ == "prt" for c in tok.children):
+                etype, kind = rules.verb_index[lemma], "verb"
         elif tok.pos_ in ("ADJ", "VERB") and tok.lower_ in rules.adj_index:
             etype, kind = rules.adj_index[tok.lower_], "adj"
         elif tok.pos_ == "NOUN" and lemma in rules.noun_index:
@@ -275,22 +320,39 @@ def _mention_at(mentions: Sequence[Any], token: Token) -> tuple[int, Any] | None
     return None
 
 
+def _antecedent(tok: Token, verb: Token) -> Token:
+    """The noun a relative pronoun stands for: "two people who had been shot" -> people."""
+    if tok.tag_ in ("WP", "WDT") and verb.dep_ == "relcl":
+        return verb.head
+    return tok
+
+
 def _subject(tok: Token) -> Token | None:
     for c in tok.children:
         if c.dep_ in ("nsubj", "nsubjpass", "csubj"):
-            return c
+            return _antecedent(c, tok)
+    if tok.dep_ == "acl" and tok.tag_ == "VBG" and tok.head.pos_ in ("NOUN", "PROPN", "PRON"):
+        return tok.head  # "a girl suffering from a gunshot wound"
     if tok.dep_ == "conj" and tok.head.pos_ in ("VERB", "AUX"):
         return _subject(tok.head)
     if tok.dep_ in ("xcomp", "pcomp") and tok.head.pos_ == "VERB":
         return _subject(tok.head)
+    if tok.dep_ == "advcl" and tok.tag_ == "VBG" and tok.head.pos_ == "VERB":
+        return _subject(tok.head)  # "police opened fire, killing two": the participle shares the subject
     return None
 
 
 def _is_passive(tok: Token) -> bool:
     if any(c.dep_ in PASSIVE_SUBJECTS or c.dep_ == "auxpass" or c.dep_ == "agent" for c in tok.children):
         return True
-    # A reduced relative ("a woman arrested by police", "11 babies rescued") is passive in meaning.
-    return tok.dep_ in ("acl", "amod") and tok.tag_ == "VBN"
+    # A reduced relative ("a woman arrested by police", "11 babies rescued") is passive in meaning,
+    # and so is a participle small clause ("found three people shot to death").
+    return tok.tag_ == "VBN" and (tok.dep_ in ("acl", "amod") or _small_clause(tok))
+
+
+def _small_clause(tok: Token) -> bool:
+    return (tok.tag_ == "VBN" and tok.dep_ in PREDICATIVE_DEPS
+            and not any(c.dep_ in ("aux", "auxpass") for c in tok.children))
 
 
 def _patient(trig: _Trigger, etype: EventType) -> Token | None:
@@ -303,8 +365,14 @@ def _patient(trig: _Trigger, etype: EventType) -> Token | None:
                         return g
         if tok.head.lemma_.lower() in etype.light_verbs:
             return _subject(tok.head)
+        if tok.head.dep_ == "prep" and tok.head.head.lemma_.lower() in etype.light_verbs:
+            return _subject(tok.head.head)  # "suffering from a gunshot wound"
         return None
     if trig.kind == "adj":
+        if tok.dep_ in PREDICATIVE_DEPS and tok.head.pos_ == "VERB":
+            obj = next((c for c in tok.head.children if c.dep_ in ("dobj", "obj")), None)
+            if obj is not None:
+                return obj
         if tok.dep_ in ("acomp", "oprd") or tok.dep_ == "ROOT":
             subj = _subject(tok.head if tok.dep_ != "ROOT" else tok)
             if subj is not None:
@@ -312,11 +380,16 @@ def _patient(trig: _Trigger, etype: EventType) -> Token | None:
         if tok.dep_ in ("amod",):
             return tok.head
         return None
+    if (tok.dep_ in PREDICATIVE_DEPS and tok.tag_ == "VBN" and tok.head.pos_ == "VERB"
+            and not any(c.dep_ in ("nsubj", "nsubjpass") for c in tok.children)):
+        obj = next((c for c in tok.head.children if c.dep_ in ("dobj", "obj")), None)
+        if obj is not None:
+            return obj  # "found three people shot to death"
     passive = _is_passive(tok)
     if passive:
         for c in tok.children:
-            if c.dep_ in PASSIVE_SUBJECTS:
-                return c
+            if c.dep_ in PASSIVE_SUBJECTS or (c.dep_ == "nsubj" and _small_clause(tok)):
+                return _antecedent(c, tok)
         if tok.dep_ in ("acl", "amod"):
             return tok.head
         if tok.dep_ == "conj":
@@ -337,10 +410,22 @@ def _patient(trig: _Trigger, etype: EventType) -> Token | None:
     return None
 
 
+def _is_age(m: NumberMention, doc: Doc) -> bool:
+    unit = (m.unit or "").lower()
+    if any(a in unit for a in AGE_UNITS) or any(a in m.text.lower() for a in AGE_UNITS):
+        return True
+    after = doc.text[m.end:m.end + 12].lower()
+    if after.lstrip("- ").startswith(("year-old", "year old", "years old", "month-old", "months old")):
+        return True
+    span = doc.char_span(m.start, m.end, alignment_mode="expand")
+    # "Javarrie Robertson, 13, ..." : a bare number in apposition to a name is an age.
+    return span is not None and span.root.dep_ in ("appos", "npadvmod") and span.root.head.pos_ == "PROPN"
+
+
 def _number_in(tokens: Iterable[Token], ctx: _Context) -> tuple[int, NumberMention] | None:
     for t in tokens:
         hit = _mention_at(ctx.numbers, t)
-        if hit is not None and hit[1].kind not in ("ordinal", "percent"):
+        if hit is not None and hit[1].kind not in ("ordinal", "percent") and not _is_age(hit[1], ctx.doc):
             return hit
     return None
 
@@ -351,27 +436,63 @@ def _noun_phrase_unit(head: Token) -> str:
     return " ".join(words)
 
 
+def _one(tok: Token, start: int, unit: str | None) -> dict[str, Any]:
+    end = tok.idx + len(tok.text)
+    return {"value": 1, "qualifier": "exact", "unit": unit, "text": tok.doc.text[start:end], "start": start,
+            "end": end, "ref": None}
+
+
+def _single_count(patient: Token, ctx: _Context) -> dict[str, Any] | None:
+    """The count of one noun phrase: its number, else 1 for a singular person or thing."""
+    hit = _mention_at(ctx.numbers, patient)
+    if hit is not None and hit[1].kind not in ("ordinal", "percent") and not _is_age(hit[1], ctx.doc):
+        return _count_record(hit, unit=hit[1].unit)
+    premods = [t for t in patient.subtree if t.i < patient.i]
+    hit = _number_in(premods, ctx)
+    if hit is not None:
+        return _count_record(hit, unit=_noun_phrase_unit(patient) if patient.pos_ in ("NOUN", "PROPN") else hit[1].unit)
+    if patient.like_num and _mention_at(ctx.numbers, patient) is None:
+        from .normalize.quantities import parse_number
+
+        value = parse_number(patient.text)
+        if value is not None:
+            return {"value": value, "qualifier": "exact", "unit": None, "text": patient.text, "start": patient.idx,
+                    "end": patient.idx + len(patient.text), "ref": None}
+    if patient.pos_ == "PRON" and patient.lower_ in ONE_PRONOUNS:
+        return _one(patient, patient.idx, None)
+    # A name counts one person; an all-capitals word is a dateline ("PINETOWN -"), not a victim.
+    if patient.pos_ == "PROPN" and patient.ent_type_ in ("PERSON", "") and not patient.text.isupper():
+        first = min(t.idx for t in patient.subtree if t.dep_ in ("compound", "flat") or t is patient)
+        return _one(patient, first, None)
+    if patient.tag_ in ("NN", "JJ") and patient.pos_ in ("NOUN", "ADJ", "PROPN"):
+        det = next((c for c in patient.children if c.dep_ in ("det", "nummod", "poss")), None)
+        if det is not None and (det.lower_ in SINGULAR_DETS or det.dep_ == "poss"):
+            return _one(patient, det.idx, _noun_phrase_unit(patient) if patient.pos_ == "NOUN" else None)
+    return None
+
+
+def _conjuncts(tok: Token) -> list[Token]:
+    out = [tok]
+    for c in tok.children:
+        if c.dep_ == "conj" and c.pos_ in ("NOUN", "PROPN", "PRON", "NUM"):
+            out.extend(_conjuncts(c))
+    return out
+
+
 def _count(patient: Token | None, trig: _Trigger, ctx: _Context) -> dict[str, Any] | None:
     tok = trig.token
     if patient is not None:
-        if patient.like_num or _mention_at(ctx.numbers, patient):
-            hit = _mention_at(ctx.numbers, patient)
-            if hit:
-                return _count_record(hit, unit=hit[1].unit)
-        premods = [t for t in patient.subtree if t.i < patient.i]
-        hit = _number_in(premods, ctx)
-        if hit is not None:
-            return _count_record(hit, unit=_noun_phrase_unit(patient) if patient.pos_ in ("NOUN", "PROPN") else hit[1].unit)
-        if patient.pos_ == "NOUN" and patient.tag_ in ("NN",):
-            det = next((c for c in patient.children if c.dep_ in ("det", "nummod")), None)
-            if det is not None and det.lower_ in SINGULAR_DETS:
-                start = det.idx
-                return {"value": 1, "qualifier": "exact", "unit": _noun_phrase_unit(patient),
-                        "text": ctx.doc.text[start:patient.idx + len(patient.text)], "start": start,
-                        "end": patient.idx + len(patient.text), "ref": None}
-        if patient.pos_ == "PRON" and patient.lower_ in ONE_PRONOUNS:
-            return {"value": 1, "qualifier": "exact", "unit": None, "text": patient.text, "start": patient.idx,
-                    "end": patient.idx + len(patient.text), "ref": None}
+        members = _conjuncts(patient)
+        if len(members) > 1:
+            # "Javarrie Robertson and his father were killed": one count for the coordinated victims.
+            parts = [_single_count(m, ctx) for m in members]
+            if all(p is not None and p["qualifier"] == "exact" for p in parts):
+                start, end = parts[0]["start"], max(p["end"] for p in parts)
+                return {"value": sum(p["value"] for p in parts), "qualifier": "exact", "unit": None,
+                        "text": ctx.doc.text[start:end], "start": start, "end": end, "ref": None}
+        rec = _single_count(patient, ctx)
+        if rec is not None:
+            return rec
     if trig.kind == "noun":
         hit = _number_in([c for c in tok.children if c.dep_ in ("nummod", "quantmod")], ctx)
         if hit is not None:
@@ -404,8 +525,17 @@ def _participant_ok(patient: Token | None, etype: EventType, rules: Rules) -> bo
     if patient.pos_ in ("PRON", "PROPN", "NUM") or patient.ent_type_ in ("PERSON", "NORP", "ORG"):
         return True
     words = rules.participants.get(etype.participants, frozenset())
-    lemma = patient.lemma_.lower()
-    return lemma in words or patient.lower_ in words or lemma.split("-")[-1] in words
+    suffixes = rules.participant_suffixes.get(etype.participants, ())
+    for tok in _conjuncts(patient):  # "150 BJP and VHP workers": any conjunct may name the people
+        lemma = tok.lemma_.lower()
+        if lemma in words or tok.lower_ in words or lemma.split("-")[-1] in words:
+            return True
+        # Agent nouns ("rumour mongers", "activists") name people even when no list has them.
+        if tok.pos_ == "NOUN" and len(lemma) > 4 and lemma.endswith(suffixes):
+            return True
+    # For an event that happens to people, a counted noun is people: "17 ramsevaks were arrested".
+    return (etype.participants == "person" and patient.tag_ == "NNS"
+            and any(c.dep_ == "nummod" for c in patient.children))
 
 
 def _span_of(tok: Token, *, trim: bool = True) -> Span:
@@ -420,8 +550,11 @@ def _span_of(tok: Token, *, trim: bool = True) -> Span:
     return Span(tok.doc.text[start:end], start, end)
 
 
-def _agent(trig: _Trigger, patient: Token | None) -> Span | None:
+def _agent(trig: _Trigger, patient: Token | None, rules: Rules) -> Span | None:
     tok = trig.token
+    cause = _agent_of_cause(tok, rules)
+    if cause is not None:
+        return cause
     if trig.kind == "verb":
         for c in tok.children:
             if c.dep_ == "agent":
@@ -438,6 +571,51 @@ def _agent(trig: _Trigger, patient: Token | None) -> Span | None:
                 for g in c.children:
                     if g.dep_ == "pobj":
                         return _span_of(g)
+    return None
+
+
+def _agent_of_cause(tok: Token, rules: Rules) -> Span | None:
+    """The doer named in the cause: "killed in police firing", "died in an army raid" -> police, army."""
+    for c in tok.children:
+        if c.dep_ != "prep" or c.lower_ not in ("in", "by", "during", "after"):
+            continue
+        for g in c.children:
+            if g.dep_ != "pobj":
+                continue
+            if any(a.dep_ == "acl" and a.lemma_.lower() in rules.agentive_causes for a in g.children):
+                return Span(g.text, g.idx, g.idx + len(g.text))  # "killed in police firing" parsed as police <- firing
+            if g.lemma_.lower() in rules.agentive_causes:
+                found = _doer_of(g)
+                if found is not None:
+                    return found
+    for c in tok.children:
+        # "three died when the police resorted to firing": the doer of the cause clause.
+        if c.dep_ == "advcl" and any(m.dep_ in ("mark", "advmod") and m.lower_ in ("when", "after", "as")
+                                     for m in c.children):
+            near = [c] + [g for g in c.children] + [h for g in c.children for h in g.children]
+            if any(t.lemma_.lower() in rules.agentive_causes for t in near):
+                subj = next((g for g in c.children if g.dep_ == "nsubj"), None)
+                if subj is not None and subj.pos_ != "PRON":
+                    return _span_of(subj)
+    if tok.dep_ in PREDICATIVE_DEPS and tok.head.pos_ == "VERB":
+        # "the police firing that left one dead": the subject of "left" is the cause.
+        head = tok.head
+        subj = _subject(head) or (head.head if head.dep_ == "relcl" else None)
+        if subj is not None and subj.lemma_.lower() in rules.agentive_causes:
+            return _doer_of(subj)
+    return None
+
+
+def _doer_of(cause: Token) -> Span | None:
+    """The doer inside a cause noun: "police firing", "firing by the police", "the army's raid"."""
+    for m in cause.children:
+        if m.dep_ in ("compound", "poss", "amod", "nmod") and m.pos_ in ("NOUN", "PROPN"):
+            return _span_of(m)
+    for m in cause.children:
+        if m.dep_ == "prep" and m.lower_ == "by":
+            for g in m.children:
+                if g.dep_ == "pobj":
+                    return _span_of(g)
     return None
 
 
@@ -499,6 +677,24 @@ def _negated(trig: _Trigger, patient: Token | None, rules: Rules) -> bool:
     return False
 
 
+def _irrealis(trig: _Trigger, rules: Rules) -> bool:
+    """An event only wanted, threatened, allowed or demanded ("threatening to kill himself", "should be arrested")."""
+    tok = trig.token
+    if any(c.dep_ == "aux" and c.lower_ in rules.irrealis_modals for c in tok.children):
+        return True
+    if tok.tag_ != "VB" or any(c.dep_ in ("neg", "aux") and c.lower_ in rules.hedge_words for c in tok.children):
+        return False
+    for anc in _ancestors_in_sentence(tok):
+        lemma = anc.lemma_.lower()
+        if lemma in rules.reporting_verbs:
+            return False
+        if lemma in rules.irrealis_verbs:
+            return True
+        if anc.tag_ != "VB":
+            return False
+    return False
+
+
 def _hedged(trig: _Trigger, rules: Rules) -> bool:
     tok = trig.token
     for c in tok.children:
@@ -513,27 +709,62 @@ def _hedged(trig: _Trigger, rules: Rules) -> bool:
 
 
 def _place_for(trig: _Trigger, sent: SpacySpan, ctx: _Context) -> dict[str, Any] | None:
-    places = [(i, p) for i, p in enumerate(ctx.places) if p.kind != "demonym"]
+    places = [(i, p) for i, p in enumerate(ctx.places) if _usable_place(p)]
     if not places:
         return _focus_place(ctx)
     subtree = list(trig.token.subtree) if trig.kind != "noun" else list(trig.token.head.subtree)
+    focus_country = ctx.focus.country if ctx.focus else None
 
     def pick(cands: list[tuple[int, PlaceMention]]) -> tuple[int, PlaceMention]:
-        return max(cands, key=lambda ip: (SPECIFICITY.get(ip[1].kind or "", 0), -abs(ip[1].start - trig.start)))
+        # A place in the article's own country beats a same-named one abroad; then the most specific, then the nearest.
+        return max(cands, key=lambda ip: (not focus_country or ip[1].country == focus_country,
+                                          SPECIFICITY.get(ip[1].kind or "", 0), -abs(ip[1].start - trig.start)))
 
     in_sent = [(i, p) for i, p in places if sent.start_char <= p.start < sent.end_char]
     in_tree = [(i, p) for i, p in in_sent if _in_span(p.start, p.end, subtree)]
-    for origin, cands in (("sentence", in_tree), ("sentence", in_sent)):
+    if focus_country:
+        # Outside the event's own phrase, a place abroad is background ("the next of kin is in Vietnam").
+        in_sent = [(i, p) for i, p in in_sent if p.country == focus_country or (i, p) in in_tree]
+    for cands in (in_tree, in_sent):
         if cands:
-            return _place_record(pick(cands), origin)
+            return _place_record(pick(cands), "sentence")
     text = ctx.doc.text
     para_start = text.rfind("\n", 0, sent.start_char) + 1
     para_end = text.find("\n", sent.end_char)
     para_end = len(text) if para_end < 0 else para_end
     in_para = [(i, p) for i, p in places if para_start <= p.start < para_end]
     if in_para:
-        return _place_record(pick(in_para), "paragraph")
+        chosen = pick(in_para)
+        city = ctx.doc_city
+        if (chosen[1].kind == "admin2" and city is not None and city[1].kind == "city"
+                and city[1].admin1 == chosen[1].admin1):
+            return _place_record(city, "document")  # the dateline city is finer than the county it lies in
+        return _place_record(chosen, "paragraph")
+    if ctx.doc_city is not None:
+        return _place_record(ctx.doc_city, "document")
     return _focus_place(ctx)
+
+
+def _usable_place(p: PlaceMention) -> bool:
+    """A place that can locate an event: resolved to a country (streets and hospitals often are not)."""
+    if p.kind == "demonym" or not p.country:
+        return False
+    return p.kind in USABLE_PLACE_KINDS or (p.kind == "landmark" and p.admin1 is not None)
+
+
+def _document_city(ctx: _Context) -> tuple[int, PlaceMention] | None:
+    """The first city (else county) of the article that agrees with its focus: usually the dateline."""
+    f = ctx.focus
+    for kinds in (("city",), ("admin2",)):
+        for i, p in enumerate(ctx.places):
+            if p.kind not in kinds or not _usable_place(p):
+                continue
+            if f and f.admin1 and p.admin1 != f.admin1:
+                continue
+            if f and f.country and p.country != f.country:
+                continue
+            return i, p
+    return None
 
 
 def _place_record(ip: tuple[int, PlaceMention], origin: str) -> dict[str, Any]:
@@ -561,14 +792,17 @@ def _date_for(trig: _Trigger, sent: SpacySpan, ctx: _Context) -> dict[str, Any] 
     subtree = list(trig.token.subtree) if trig.kind != "noun" else list(trig.token.head.subtree)
     cands = []
     for i, d in enumerate(ctx.dates):
-        if d.type not in ("DATE", "TIME") or not (sent.start_char <= d.start < sent.end_char):
+        if d.type not in ("DATE", "TIME") or not (sent.start_char <= d.start < sent.end_char) or not _dated(d, ctx):
             continue
         span = ctx.doc.char_span(d.start, d.end, alignment_mode="expand")
         if _attached_to_reporting(span, ctx.rules):
             continue
-        cands.append((not _in_span(d.start, d.end, subtree), abs(d.start - trig.start), i, d))
+        cands.append((not _in_span(d.start, d.end, subtree), not _is_day(d), abs(d.start - trig.start), i, d))
     if cands:
-        _, _, i, d = min(cands, key=lambda c: (c[0], c[1]))
+        _, coarse, _, i, d = min(cands, key=lambda c: c[:3])
+        if coarse and ctx.doc_date is not None and _within(ctx.doc_date[1].value, d.value or ""):
+            # "in October": the day the article dates the incident to is finer and agrees.
+            return _date_record(*ctx.doc_date, "document")
         return _date_record(i, d, "sentence")
     if ctx.doc_date is not None:
         i, d = ctx.doc_date
@@ -579,6 +813,34 @@ def _date_for(trig: _Trigger, sent: SpacySpan, ctx: _Context) -> dict[str, Any] 
     return None
 
 
+def _within(day: str, period: str) -> bool:
+    """Whether the day ``YYYY-MM-DD...`` lies in the TIMEX3 period (year, month, or ISO week)."""
+    import datetime as dt
+
+    if day.startswith(period):
+        return True
+    if len(period) >= 8 and period[4:6] == "-W" and period[6:8].isdigit():
+        try:
+            year, week, _ = dt.date.fromisoformat(day[:10]).isocalendar()
+        except ValueError:
+            return False
+        return (year, week) == (int(period[:4]), int(period[6:8]))
+    return False
+
+
+def _is_day(d: DateMention) -> bool:
+    v = d.value or ""
+    return len(v) >= 10 and v[:4].isdigit() and v[4] == "-" and v[5:7].isdigit() and v[7] == "-" and v[8:10].isdigit()
+
+
+def _dated(d: DateMention, ctx: _Context) -> bool:
+    """A resolved calendar date that is not after publication (events are reported after they happen)."""
+    v = d.value or ""
+    if not v[:4].isdigit():
+        return False
+    return not (ctx.published and _is_day(d) and v[:10] > ctx.published[:10])
+
+
 def _date_record(i: int, d: DateMention, origin: str) -> dict[str, Any]:
     return {"ref": f"dates[{i}]", "value": d.value, "type": d.type, "granularity": d.granularity, "text": d.text,
             "start": d.start, "end": d.end, "origin": origin}
@@ -587,10 +849,10 @@ def _date_record(i: int, d: DateMention, origin: str) -> dict[str, Any]:
 def _document_date(ctx: _Context) -> tuple[int, DateMention] | None:
     """The first day-precise date of the article that is not the date of a statement."""
     for i, d in enumerate(ctx.dates):
-        if d.type != "DATE" or not d.value or len(d.value) != 10 or d.value.startswith("X"):
+        if d.type not in ("DATE", "TIME") or not _is_day(d) or not _dated(d, ctx):
             continue
-        if ctx.published and d.value > ctx.published[:10]:
-            continue
+        if ctx.published and d.value[:10] == ctx.published[:10] and any(ch.isdigit() for ch in d.text[-4:]):
+            continue  # "Posted: Jul. 6, 2016": the page's own timestamp, not when anything happened
         span = ctx.doc.char_span(d.start, d.end, alignment_mode="expand")
         if _attached_to_reporting(span, ctx.rules):
             continue
@@ -629,8 +891,11 @@ def build_events(doc: Doc, *, numbers: Sequence[NumberMention], money: Sequence[
                  published: str | None, rules: Rules | None = None) -> list[Event]:
     """Build event records from a parsed Doc and its normalized mentions.
 
-    An event is kept when it has a count, money, a negation, or is of a type that needs no count
+    An event is kept when it has a count, money, a negation, a clause that tells of the people it
+    happened to ("the protesters were arrested"), or is of a type that needs no count
     (``count_expected: false``); a bare restatement ("the people arrested") adds nothing and is dropped.
+    Wanted or demanded events ("threatened to kill", "should be arrested") are not events; an injury
+    gives way to a death of the same victim; a restatement of an earlier event gets ``same_as``.
 
     Example:
         >>> events = build_events(doc, numbers=nums, money=[], dates=[], places=[], focus=Focus(), published=None)
@@ -640,14 +905,25 @@ def build_events(doc: Doc, *, numbers: Sequence[NumberMention], money: Sequence[
     rules = rules or load_rules()
     ctx = _Context(doc, numbers, money, dates, places, focus, published, rules)
     ctx.doc_date = _document_date(ctx)
+    ctx.doc_city = _document_city(ctx)
     events: list[Event] = []
+    doc_events: list[tuple[Event, Token | None]] = []
     for sent in doc.sents:
+        sent_events: list[tuple[Event, Token | None]] = []
         for trig in find_triggers(sent, rules):
             etype = rules.types[trig.type]
+            modifiers = {c.lower_ for c in trig.token.children if c.dep_ in ("advmod", "amod", "npadvmod")}
+            new_type = next((t for m, t in etype.retype if m in modifiers), None)
+            if new_type is not None:
+                # "fatally shot", "mortally wounded": the modifier changes what happened.
+                trig = _Trigger(new_type, trig.token, trig.start, trig.end, trig.kind)
+                etype = rules.types[new_type]
             trigger_span = trig
             if trig.kind == "noun" and trig.token.dep_ in ("dobj", "attr") and trig.token.head.lemma_.lower() in etype.light_verbs:
                 lv = trig.token.head  # "received a suspended death sentence": the verb carries the event
                 trigger_span = _Trigger(trig.type, trig.token, lv.idx, lv.idx + len(lv.text), "noun")
+            if _irrealis(trig, rules):
+                continue
             patient = _patient(trig, etype)
             if not _participant_ok(patient, etype, rules):
                 continue
@@ -658,7 +934,8 @@ def build_events(doc: Doc, *, numbers: Sequence[NumberMention], money: Sequence[
                 # "They paid 20,000 yuan for the child": the price of the purchase just told, not a new event.
                 events[-1] = _replace(events[-1], money=money_list)
                 continue
-            if count is None and not money_list and not negated and etype.count_expected:
+            if (count is None and not money_list and not negated and etype.count_expected
+                    and not _told_of_people(trig, patient, etype)):
                 continue
             place = _place_for(trig, sent, ctx)
             date = _date_for(trig, sent, ctx)
@@ -669,7 +946,7 @@ def build_events(doc: Doc, *, numbers: Sequence[NumberMention], money: Sequence[
                 type=etype.name,
                 trigger=Span(doc.text[trigger_span.start:trigger_span.end], trigger_span.start, trigger_span.end),
                 count=count,
-                agent=_agent(trig, patient),
+                agent=_agent(trig, patient, rules),
                 patient=_span_of(patient) if patient is not None else None,
                 place=place,
                 date=date,
@@ -681,7 +958,75 @@ def build_events(doc: Doc, *, numbers: Sequence[NumberMention], money: Sequence[
                 confidence=_confidence(count, place, date, patient),
             )
             events.append(ev)
-    return _link_duplicates(events)
+            sent_events.append((ev, patient))
+        _drop_yielding(events, sent_events, rules)
+        doc_events.extend(pair for pair in sent_events if pair[0] in events)
+    _drop_yielding_victims(doc, events, doc_events, rules)
+    return _link_duplicates(_renumber(events))
+
+
+def _drop_yielding(events: list[Event], sent_events: list[tuple[Event, Token | None]], rules: Rules) -> None:
+    """Drop events that give way to a stronger type on the same patient ("shot and killed": a kill only)."""
+    for ev, patient in sent_events:
+        yields = rules.types[ev.type].yields_to
+        if not yields or patient is None:
+            continue
+        for other, other_patient in sent_events:
+            if other is ev or other.type not in yields or other_patient is None or other.negated != ev.negated:
+                continue
+            if other_patient.i == patient.i or patient in other_patient.subtree or other_patient in patient.subtree:
+                if ev in events:
+                    events.remove(ev)
+                break
+
+
+def _victim_key(patient: Token) -> set[str]:
+    """Words that identify one victim across sentences: the names in the phrase, else its head noun."""
+    names = {t.lower_ for t in patient.subtree if t.pos_ == "PROPN" and t.ent_type_ in ("PERSON", "")}
+    return names or ({patient.lemma_.lower()} if patient.pos_ == "NOUN" else set())
+
+
+def _drop_yielding_victims(doc: Doc, events: list[Event], pairs: list[tuple[Event, Token | None]],
+                           rules: Rules) -> None:
+    """Drop an injury of one victim whom the article also reports dead ("The boy was shot ... the boy died").
+
+    The victim is the same when the names (or the head noun) agree, or, for a pronoun, when a single
+    death is told in the same or the next sentence.
+    """
+    sents = {s.start: k for k, s in enumerate(doc.sents)}
+    strong = [(ev, p) for ev, p in pairs if p is not None and not ev.negated]
+    for ev, patient in pairs:
+        yields = rules.types[ev.type].yields_to
+        if not yields or patient is None or ev.negated or not ev.count or ev.count.get("value") != 1:
+            continue
+        key = _victim_key(patient)
+        here = sents.get(patient.sent.start, -9)
+        for other, op in strong:
+            if other.type not in yields or other is ev or not other.count or other.count.get("value") != 1:
+                continue
+            if key and key & _victim_key(op):
+                same = True
+            else:
+                same = patient.pos_ == "PRON" and abs(sents.get(op.sent.start, 99) - here) <= 1
+            if same:
+                if ev in events:
+                    events.remove(ev)
+                break
+
+
+def _renumber(events: list[Event]) -> list[Event]:
+    return [ev if ev.id == f"e{i}" else _replace(ev, id=f"e{i}") for i, ev in enumerate(events, 1)]
+
+
+def _told_of_people(trig: _Trigger, patient: Token | None, etype: EventType) -> bool:
+    """A clause that tells of people it happened to, without a number ("the protesters were arrested").
+
+    A reduced relative ("the people arrested") or a gerund ("selling babies") only names the event again.
+    """
+    tok = trig.token
+    return (trig.kind == "verb" and patient is not None and etype.participants not in ("any", "thing")
+            and tok.tag_ in FINITE_TAGS and tok.dep_ not in ("acl", "amod", "relcl")
+            and not (tok.tag_ == "VBN" and not _is_passive(tok) and not any(c.dep_ == "aux" for c in tok.children)))
 
 
 def _is_price(etype: EventType, events: list[Event], sent: SpacySpan, rules: Rules) -> bool:
