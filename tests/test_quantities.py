@@ -368,3 +368,11 @@ def test_offsets_hold_for_any_text(nlp, words):
         assert [m.start for m in found] == sorted(m.start for m in found)
     for m in money:
         assert m.equivalent_of is None or 0 <= m.equivalent_of < len(money)
+
+
+def test_thousands_before_a_slash_does_not_crash(nlp):
+    from factx.mentions.quantities import extract_quantities
+
+    doc = nlp("The bond was set at $7,500/10 percent, and 3/4 of the money was paid.")
+    numbers, money = extract_quantities(doc)
+    assert all(doc.text[m.start:m.end] == m.text for m in [*numbers, *money])

@@ -301,7 +301,7 @@ def _digit_cores(text: str, rules: QuantityRules) -> list[_Item]:
             continue  # 17:22, 1:36.6
         if nxt[:1] in "/⁄" and nxt[1:2].isdigit():
             frac = re.match(r"[/⁄](\d+)(?!\d|[/⁄.]\d)", text[e:])
-            if frac and "." not in raw and int(raw) < int(frac.group(1)) and (
+            if frac and raw.isdigit() and int(raw) < int(frac.group(1)) and (
                     int(frac.group(1)) in range(2, 11) or re.match(r"\s+of\b", text[e + frac.end():])):
                 items.append(_Item(s, e + frac.end(), parse_number(text[s:e + frac.end()]), s, e + frac.end(),
                                    kind="fraction"))
