@@ -21,11 +21,14 @@ def article_from_html(html: str, *, id: str, published: str | None = None, encod
         raise InputError(f"{id}: no article text found in the HTML page")
     if len(text) > max_chars:
         raise InputError(f"{id}: too long ({len(text):,} characters; the limit is {max_chars:,}, see --max-chars)")
-    from .read import make_article
+    from .read import make_article, normalize_published
 
-    page_date = getattr(doc, "date", None)
+    try:
+        page_date = normalize_published(getattr(doc, "date", None))
+    except InputError:  # a page's own date that is not ISO is dropped, not the article
+        page_date = None
+    title = (getattr(doc, "title", None) or "").strip() or None
     if published:
         return make_article(text, id=id, published=published, published_origin="option",
-                            title=getattr(doc, "title", None), fmt="html", encoding=encoding)
-    return make_article(text, id=id, published=page_date or None, title=getattr(doc, "title", None),
-                        fmt="html", encoding=encoding)
+                            title=title, fmt="html", encoding=encoding)
+    return make_article(text, id=id, published=page_date or None, title=title, fmt="html", encoding=encoding)

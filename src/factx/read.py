@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import codecs
 import datetime as dt
+import errno
 import hashlib
 import json
 import os
@@ -50,42 +51,95 @@ _BOMS = (
 )
 
 
-def decode_bytes(data: bytes, *, name: str) -> tuple[str, str]:
-    """Decode article bytes to text, returning ``(text, encoding)``; raise InputError if it is not text."""
-    if not data.strip():
+def decode_bytes(data: bytes, *, name: str, declared: str | None = None) -> tuple[str, str]:
+    """Decode article bytes to text, returning ``(text, encoding)``; raise InputError if it is not text.
+
+    A byte-order mark wins, then BOM-less UTF-16, then strict UTF-8, then ``declared`` (an HTML page's
+    charset), then the best guess of charset-normalizer. Binary data (NUL bytes, many control
+    characters) and UTF-8 cut inside its last character are refused.
+    """
+    if not data or data.isspace():
         raise InputError(f"{name}: empty input")
     for bom, encoding in _BOMS:
         if data.startswith(bom):
             try:
-                return data.decode(encoding), encoding
+                text = data.decode(encoding)
             except UnicodeDecodeError as exc:
                 raise InputError(f"{name}: invalid {encoding} text ({exc.reason} at byte {exc.start})") from None
-    try:
-        return data.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        pass
-    if b"\x00" in data[:8192] and not _looks_utf16(data):
+            return _checked_text(text, name=name), encoding
+    utf16 = _utf16_order(data)
+    if utf16 is not None:
+        try:
+            return _checked_text(data.decode(utf16), name=name), utf16
+        except UnicodeDecodeError:
+            pass
+    if b"\x00" in data[:8192]:
         raise InputError(f"{name}: binary file, not text")
+    try:
+        return _checked_text(data.decode("utf-8"), name=name), "utf-8"
+    except UnicodeDecodeError as exc:
+        # Valid multi-byte UTF-8 up to a cut in the last character: a truncated file, not a legacy encoding.
+        if exc.reason == "unexpected end of data" and not data[:exc.start].isascii():
+            raise InputError(f"{name}: truncated UTF-8 (the file ends inside a character at byte {exc.start})"
+                             ) from None
+    if declared:
+        try:
+            return _checked_text(data.decode(declared), name=name), codecs.lookup(declared).name
+        except (UnicodeDecodeError, LookupError):
+            pass
     from charset_normalizer import from_bytes
+    from charset_normalizer.utils import is_multi_byte_encoding
 
     best = from_bytes(data[:1_000_000]).best()
     if best is None or best.encoding is None:
         raise InputError(f"{name}: cannot decode: not UTF-8 and no other text encoding fits")
+    encoding = codecs.lookup(best.encoding).name
+    if not is_multi_byte_encoding(encoding) and _ascii_share(data) >= 0.8 and _decodes(data, "cp1252"):
+        # Mostly-ASCII text in a single-byte code page is scored almost at random among cp1250, cp775,
+        # mac-roman...; for English news it is cp1252 (which decodes Latin-1 alike outside 0x80-0x9f).
+        encoding = "cp1252"
     try:
-        text = data.decode(best.encoding)
+        text = data.decode(encoding)
     except (UnicodeDecodeError, LookupError):
-        raise InputError(f"{name}: cannot decode as {best.encoding}") from None
-    if _control_ratio(text) > 0.05:
+        raise InputError(f"{name}: cannot decode as {encoding}") from None
+    return _checked_text(text, name=name), encoding
+
+
+def _ascii_share(data: bytes) -> float:
+    sample = data[:100_000]
+    return sum(1 for b in sample if b < 0x80) / max(len(sample), 1)
+
+
+def _decodes(data: bytes, encoding: str) -> bool:
+    try:
+        data.decode(encoding)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _checked_text(text: str, *, name: str) -> str:
+    if not text.strip():
+        raise InputError(f"{name}: empty input")
+    if "\x00" in text[:8192] or _control_ratio(text) > 0.05:
         raise InputError(f"{name}: binary file, not text")
-    return text, best.encoding
+    return text
 
 
-def _looks_utf16(data: bytes) -> bool:
+def _utf16_order(data: bytes) -> str | None:
+    """Return 'utf-16-le' or 'utf-16-be' when the bytes look like BOM-less UTF-16 text, else None."""
     sample = data[:4096]
-    zeros_odd = sample[1::2].count(0)
-    zeros_even = sample[0::2].count(0)
-    half = max(len(sample) // 2, 1)
-    return zeros_odd / half > 0.3 or zeros_even / half > 0.3
+    if len(sample) < 4 or len(data) % 2:
+        return None
+    half = len(sample) // 2
+    zeros_odd = sample[1::2].count(0) / half
+    zeros_even = sample[0::2].count(0) / half
+    # Latin-script UTF-16 has a zero in every other byte; binary data has zeros on both sides.
+    if zeros_odd > 0.3 and zeros_even < 0.05:
+        return "utf-16-le"
+    if zeros_even > 0.3 and zeros_odd < 0.05:
+        return "utf-16-be"
+    return None
 
 
 def _control_ratio(text: str) -> float:
@@ -164,23 +218,75 @@ def make_article(text: str, *, id: str, published: str | None = None, published_
                    format=fmt, encoding=encoding)
 
 
+def display_path(path: str | os.PathLike[str]) -> str:
+    """Return a path as a printable one-line string: invalid UTF-8 bytes as \\xNN, control characters escaped."""
+    text = os.fsdecode(path).encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    return _CONTROL_RE.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
+
+
+_CONTROL_RE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
 def read_bytes(path: Path, *, max_bytes: int) -> bytes:
     """Read a regular file's bytes, refusing special files and files over ``max_bytes``."""
+    shown = display_path(path)
     try:
         st = path.stat()
     except OSError as exc:
-        raise InputError(f"{path}: {exc.strerror or exc}") from None
+        raise InputError(f"{shown}: {_os_reason(exc)}") from None
     if stat.S_ISDIR(st.st_mode):
-        raise InputError(f"{path}: is a directory")
+        raise InputError(f"{shown}: is a directory")
     if not stat.S_ISREG(st.st_mode):
-        raise InputError(f"{path}: not a regular file")
+        raise InputError(f"{shown}: {_kind(st.st_mode)}, not a regular file")
     if st.st_size > max_bytes:
-        raise InputError(f"{path}: too large ({st.st_size:,} bytes; the limit is {max_bytes:,})")
+        raise InputError(f"{shown}: too large ({st.st_size:,} bytes; --max-chars allows at most {max_bytes:,})")
     try:
-        with open(path, "rb") as fh:
-            return fh.read(max_bytes + 1)
+        # O_NONBLOCK: if the path was swapped for a FIFO after the stat, opening it must not hang.
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
     except OSError as exc:
-        raise InputError(f"{path}: {exc.strerror or exc}") from None
+        raise InputError(f"{shown}: {_os_reason(exc)}") from None
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise InputError(f"{shown}: not a regular file")
+        with os.fdopen(fd, "rb", closefd=False) as fh:
+            data = fh.read(max_bytes + 1)
+    except OSError as exc:
+        raise InputError(f"{shown}: {_os_reason(exc)}") from None
+    finally:
+        os.close(fd)
+    if len(data) > max_bytes:
+        raise InputError(f"{shown}: too large (over {max_bytes:,} bytes, which --max-chars allows)")
+    return data
+
+
+def _os_reason(exc: OSError) -> str:
+    if exc.errno == errno.ELOOP:
+        return "symbolic link loop"
+    return exc.strerror or str(exc)
+
+
+def _kind(mode: int) -> str:
+    if stat.S_ISFIFO(mode):
+        return "a FIFO (named pipe)"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    return "a special file"
+
+
+_CHARSET_RE = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]{1,40})""", re.I)
+
+
+def html_charset(data: bytes) -> str | None:
+    """Return the charset an HTML page declares in a ``<meta>`` tag near its top, if Python knows it."""
+    m = _CHARSET_RE.search(data[:4096])
+    if not m:
+        return None
+    try:
+        return codecs.lookup(m.group(1).decode("ascii")).name
+    except LookupError:
+        return None
 
 
 def _check_size(text: str, *, name: str, max_chars: int) -> None:
@@ -192,7 +298,7 @@ def articles_from_bytes(data: bytes, *, name: str, fmt: str = "text", published:
                         max_chars: int = DEFAULT_MAX_CHARS) -> Iterator[Article | Failure]:
     """Turn the bytes of one input (plain text, HTML, JSON or JSONL) into articles or failures."""
     try:
-        text, encoding = decode_bytes(data, name=name)
+        text, encoding = decode_bytes(data, name=name, declared=html_charset(data) if fmt == "html" else None)
     except InputError as exc:
         yield Failure(name, exc)
         return
@@ -274,42 +380,72 @@ def detect_format(path: str, data: bytes | None = None) -> str:
 
 
 def iter_paths(paths: Iterable[str], *, glob: str = "*.txt") -> Iterator[str | Failure]:
-    """Expand files and folders (recursively, matching ``glob``) into file paths; '-' passes through."""
+    """Expand files and folders (recursively, matching ``glob``) into file paths; '-' passes through.
+
+    Inside a folder, symbolic links are followed only to regular files within that folder; loops,
+    links that leave the folder, unreadable sub-folders and special files become a ``Failure``.
+    """
     for p in paths:
         if p == "-":
             yield p
             continue
         path = Path(p)
+        shown = display_path(p)
         if path.is_dir():
             found = False
             for child in _walk(path, glob):
                 found = True
                 yield child
             if not found:
-                yield Failure(p, InputError(f"{p}: no files matching {glob!r} in this folder"))
+                yield Failure(shown, InputError(f"{shown}: no files matching {glob!r} in this folder"))
         elif path.exists() or path.is_symlink():
             yield p
         else:
-            yield Failure(p, InputError(f"{p}: no such file or directory"))
+            yield Failure(shown, InputError(f"{shown}: no such file or directory"))
 
 
 def _walk(root: Path, glob: str) -> Iterator[str | Failure]:
-    # os.walk with followlinks=False cannot loop; symlinked files are kept only if they resolve to a regular file.
-    for dirpath, dirnames, filenames in os.walk(root, followlinks=False, onerror=None):
+    # followlinks=False so a walk can neither loop nor leave the folder; linked files are checked one by one.
+    real_root = os.path.realpath(root)
+    errors: list[OSError] = []
+    for dirpath, dirnames, filenames in os.walk(root, followlinks=False, onerror=errors.append):
+        yield from _walk_errors(errors)
         dirnames.sort()
+        for dname in dirnames:
+            full = Path(dirpath) / dname
+            if full.is_symlink():
+                shown = display_path(full)
+                yield Failure(shown, InputError(f"{shown}: symbolic link to a folder, not followed"))
         for fname in sorted(filenames):
             full = Path(dirpath) / fname
             if not full.match(glob) and not Path(fname).match(glob):
                 continue
+            shown = display_path(full)
             try:
                 st = full.stat()
             except OSError as exc:
-                yield Failure(str(full), InputError(f"{full}: {exc.strerror or exc}"))
+                yield Failure(shown, InputError(f"{shown}: {_os_reason(exc)}"))
                 continue
             if not stat.S_ISREG(st.st_mode):
-                yield Failure(str(full), InputError(f"{full}: not a regular file"))
+                yield Failure(shown, InputError(f"{shown}: {_kind(st.st_mode)}, not a regular file, skipped"))
+                continue
+            if full.is_symlink() and not _inside(os.path.realpath(full), real_root):
+                yield Failure(shown, InputError(f"{shown}: symbolic link to a file outside {display_path(root)}, "
+                                                "not followed"))
                 continue
             yield str(full)
+    yield from _walk_errors(errors)
+
+
+def _walk_errors(errors: list[OSError]) -> Iterator[Failure]:
+    while errors:
+        exc = errors.pop(0)
+        shown = display_path(exc.filename) if exc.filename else "?"
+        yield Failure(shown, InputError(f"{shown}: cannot list folder ({_os_reason(exc)})"))
+
+
+def _inside(path: str, root: str) -> bool:
+    return path == root or path.startswith(root.rstrip(os.sep) + os.sep)
 
 
 def iter_articles(paths: Iterable[str], *, glob: str = "*.txt", published: str | None = None,
@@ -326,7 +462,7 @@ def iter_articles(paths: Iterable[str], *, glob: str = "*.txt", published: str |
         if isinstance(item, Failure):
             yield item
             continue
-        name = "-" if item == "-" else item
+        name = "-" if item == "-" else display_path(item)
         if item == "-":
             stream = stdin if stdin is not None else sys.stdin.buffer
             data = stream.read(max_bytes + 1)
