@@ -243,9 +243,6 @@ def test_huge_relative_shift_does_not_crash(nlp, validator):
     check_record(factx.extract(text, published="1987-02-26", nlp=nlp).to_dict(), text, validator)
 
 
-@pytest.mark.xfail(strict=True, raises=jsonschema.ValidationError,
-                   reason="events.py gives an event place origin 'document' (dateline city), which "
-                          "schema.json's enum (sentence, paragraph, focus) does not allow")
 def test_dateline_place_validates(nlp, validator):
     text = "CHICAGO, Feb 26 - The mayor spoke on Thursday.\n\nThree people were killed on Friday, police said."
     check_record(factx.extract(text, published="1987-03-03", nlp=nlp).to_dict(), text, validator)
