@@ -7,7 +7,7 @@ import os
 import shutil
 import sys
 import tempfile
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from importlib import resources
 from typing import Iterator, TextIO
 
@@ -55,6 +55,8 @@ def open_output(path: str) -> Iterator[TextIO]:
     directory = os.path.dirname(target)
     if not os.path.isdir(directory):
         raise click.BadParameter(f"folder {directory!r} does not exist", param_hint="'-o' / '--output'")
+    if os.path.isdir(target):
+        raise click.BadParameter(f"{path!r} is a folder", param_hint="'-o' / '--output'")
     fd, tmp = tempfile.mkstemp(prefix=".factx-", suffix=".part", dir=directory)
     ok = False
     try:
@@ -62,15 +64,30 @@ def open_output(path: str) -> Iterator[TextIO]:
             yield fh
             fh.flush()
             os.fsync(fh.fileno())
+            # mkstemp makes the file private (0600); give the result the mode a plain open() would have.
+            os.chmod(tmp, _output_mode(target))
         ok = True
     finally:
         if ok:
-            os.replace(tmp, target)
+            try:
+                os.replace(tmp, target)
+            except OSError as exc:
+                os.unlink(tmp)
+                raise click.FileError(path, hint=exc.strerror or str(exc)) from None
         else:
             try:
                 os.unlink(tmp)
             except OSError:
                 pass
+
+
+def _output_mode(target: str) -> int:
+    try:
+        return os.stat(target).st_mode & 0o7777
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -111,29 +128,44 @@ def cli() -> None:
 @click.option("--strict", is_flag=True, help="Stop at the first article that fails.")
 @click.option("--include-text", is_flag=True, help="Add the article text to each record (for `factx show`).")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing on stderr but errors.")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, metavar="N",
+              help="Worker processes, each loading the model once (default: the number of cores).")
+@click.option("--unordered", is_flag=True, help="Write records as they are done instead of in input order.")
+@click.option("--resume", is_flag=True,
+              help="With -o FILE (jsonl): skip articles whose id is already in FILE and append the rest; "
+                   "rerun the same command after an interruption to complete the output.")
+@click.option("--scheduler", default=None, metavar="ADDRESS",
+              help="Run on a Dask cluster (tcp://host:8786); needs the factx[dask] extra.")
 def extract(paths: tuple[str, ...], output: str, fmt: str | None, pretty: bool, published: str | None,
             glob: str, input_format: str | None, countries: tuple[str, ...], rules: tuple[str, ...],
             model: str | None, max_chars: int, errors_path: str | None, strict: bool, include_text: bool,
-            quiet: bool) -> None:
+            quiet: bool, jobs: int | None, unordered: bool, resume: bool, scheduler: str | None) -> None:
     """Extract facts from articles: files, folders (recursive), '-' for stdin, or JSONL datasets.
 
-    One article gives one JSON object; several articles give JSON Lines, one object per article.
+    One article gives one JSON object; several articles give JSON Lines, one object per article,
+    extracted in parallel (-j) and written in input order.
 
     \b
     Examples:
       factx extract samples/china-baby-trafficking.txt --published 2014-02-28 --pretty
       cat article.txt | factx extract - --published 2024-05-01
       factx extract corpus/ --glob '*.txt' -o facts.jsonl
+      factx extract corpus/ -j 4 -o facts.jsonl --resume
       factx extract articles.jsonl --format csv -o events.csv
+      factx extract corpus/ --scheduler tcp://10.0.0.5:8786 -o facts.jsonl
     """
     from .api import Settings
-    from .read import Failure, iter_articles
+    from .read import iter_articles
 
     single = len(paths) == 1 and not os.path.isdir(paths[0]) and (
         input_format not in ("jsonl",) and not paths[0].lower().endswith((".jsonl", ".ndjson")))
     fmt = fmt or ("json" if single else "jsonl")
     if fmt == "json" and not single:
         raise click.UsageError("--format json holds one article; use jsonl or csv for several inputs")
+    if resume and (output == "-" or fmt != "jsonl"):
+        raise click.UsageError("--resume needs -o FILE with jsonl output")
+    if resume and os.path.isdir(output):
+        raise click.BadParameter(f"{output!r} is a folder", param_hint="'-o' / '--output'")
     try:
         settings = Settings(model=model, countries=countries, rules=tuple(rules))
         _check_rules(settings)
@@ -142,34 +174,53 @@ def extract(paths: tuple[str, ...], output: str, fmt: str | None, pretty: bool, 
 
     articles = iter_articles(paths, glob=glob, published=published, input_format=input_format,
                              max_chars=max_chars)
-    failures = 0
-    err_fh = open(errors_path, "w", encoding="utf-8") if errors_path else None
+    progress = _progress(paths, glob=glob, input_format=input_format, quiet=quiet, single=single)
+    state = {"failed": 0}
+    err_fh = None
     try:
-        with open_output(output) as fh:
-            from .write import RecordWriter
+        with _deferred_interrupts() as critical:
+            done = _resume_ids(output) if resume else set()
+            err_fh = open(errors_path, "a" if resume else "w", encoding="utf-8") if errors_path else None
+            items = _skip_done(articles, done, progress) if done else articles
+            with (append_output(output) if resume else open_output(output)) as fh:
+                from .write import RecordWriter
 
-            writer = RecordWriter(fh, fmt=fmt, pretty=pretty)
-            for item in _records(articles, settings):
-                if isinstance(item, Failure):
-                    failures += 1
-                    click.echo(f"Error: {_message(item)}", err=True)
-                    if err_fh:
-                        err_fh.write(json.dumps(item.to_dict(), ensure_ascii=False) + "\n")
-                        err_fh.flush()
-                    if strict or single:
-                        raise _Stop()
-                    continue
-                writer.write(item.to_dict(include_text=include_text))
+                writer = RecordWriter(fh, fmt=fmt, pretty=pretty)
+                # closing() stops the workers as soon as the loop is left, by an error or an interrupt.
+                stream = _records(items, settings, jobs=1 if single else (jobs or _default_jobs()),
+                                  ordered=not unordered, scheduler=scheduler, include_text=include_text)
+                with closing(stream):
+                    for item in stream:
+                        with critical:
+                            if isinstance(item, dict):
+                                writer.write(item)
+                            else:
+                                state["failed"] += 1
+                                _say(progress, f"Error: {_message(item)}")
+                                if err_fh:
+                                    err_fh.write(json.dumps(item.to_dict(), ensure_ascii=False) + "\n")
+                                    err_fh.flush()
+                        if progress is not None:
+                            progress.set_postfix(failed=state["failed"], refresh=False)
+                            progress.update(1)
+                        if not isinstance(item, dict) and (strict or single):
+                            raise _Stop()
     except _Stop:
         sys.exit(1)
+    except KeyboardInterrupt:
+        _close_progress(progress)
+        click.echo(f"Interrupted: {output} holds whole records only; rerun the same command to complete it"
+                   if resume else "Interrupted", err=True)
+        sys.exit(130)
     except FactxError as exc:
         raise click.ClickException(str(exc)) from None
     finally:
+        _close_progress(progress)
         if err_fh:
             err_fh.close()
-    if failures:
+    if state["failed"]:
         if not quiet:
-            click.echo(f"{failures} article(s) failed", err=True)
+            click.echo(f"{state['failed']} article(s) failed", err=True)
         sys.exit(1)
 
 
@@ -190,10 +241,136 @@ def _check_rules(settings) -> None:
     load_rules(settings.rules)
 
 
-def _records(articles, settings):
-    from .api import extract_many
+def _default_jobs() -> int:
+    from .batch import default_jobs
 
-    yield from extract_many(articles, settings=settings)
+    return default_jobs()
+
+
+def _records(articles, settings, *, jobs: int = 1, ordered: bool = True, scheduler: str | None = None,
+             include_text: bool = False):
+    """Yield record dicts and failures from the local worker pool or from a Dask cluster."""
+    if scheduler:
+        from .dask import extract_distributed
+
+        yield from extract_distributed(articles, scheduler=scheduler, settings=settings, ordered=ordered,
+                                       include_text=include_text)
+        return
+    from .batch import extract_records
+
+    yield from extract_records(articles, jobs=jobs, settings=settings, ordered=ordered, include_text=include_text)
+
+
+def _resume_ids(output: str) -> set[str]:
+    from .batch import resume_ids
+
+    return resume_ids(output)
+
+
+def _skip_done(articles, done: set[str], progress):
+    """Leave out articles already in the output (counted as done on the progress bar)."""
+    from .models import Article
+
+    for item in articles:
+        if isinstance(item, Article) and item.id in done:
+            if progress is not None:
+                progress.update(1)
+            continue
+        yield item
+
+
+@contextmanager
+def append_output(path: str) -> Iterator[TextIO]:
+    """Open ``path`` for appending whole lines (``--resume``); the caller has already cut any partial last line."""
+    target = os.path.abspath(path)
+    if not os.path.isdir(os.path.dirname(target)):
+        raise click.BadParameter(f"folder {os.path.dirname(target)!r} does not exist", param_hint="'-o' / '--output'")
+    with open(target, "a", encoding="utf-8", newline="") as fh:
+        yield fh
+        fh.flush()
+        os.fsync(fh.fileno())
+
+
+class _Critical:
+    """Context manager for a write that a signal must not cut in half: the interrupt waits until it ends."""
+
+    def __init__(self) -> None:
+        self.depth = 0
+        self.pending = False
+
+    def __enter__(self) -> None:
+        self.depth += 1
+
+    def __exit__(self, *exc) -> None:
+        self.depth -= 1
+        if not self.depth and self.pending:
+            self.pending = False
+            raise KeyboardInterrupt
+
+    def handler(self, signum, frame) -> None:
+        if self.depth:
+            self.pending = True
+        else:
+            raise KeyboardInterrupt
+
+
+@contextmanager
+def _deferred_interrupts() -> Iterator[_Critical]:
+    """Turn Ctrl-C and SIGTERM into KeyboardInterrupt, deferred while a record is being written."""
+    import signal
+    import threading
+
+    critical = _Critical()
+    if threading.current_thread() is not threading.main_thread():
+        yield critical
+        return
+    old = {sig: signal.signal(sig, critical.handler) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield critical
+    finally:
+        for sig, handler in old.items():
+            signal.signal(sig, handler)
+
+
+def _progress(paths: tuple[str, ...], *, glob: str, input_format: str | None, quiet: bool, single: bool):
+    """A progress bar on stderr when it is a terminal (and not --quiet), else None."""
+    if quiet or single or not sys.stderr.isatty():
+        return None
+    from tqdm import tqdm
+
+    return tqdm(total=_count_inputs(paths, glob=glob, input_format=input_format), unit=" articles",
+                file=sys.stderr, dynamic_ncols=True, smoothing=0.1, postfix={"failed": 0})
+
+
+def _count_inputs(paths: tuple[str, ...], *, glob: str, input_format: str | None) -> int | None:
+    """Count the articles to come (files, and lines of JSONL datasets) for the ETA; None if unknown (stdin)."""
+    from .read import iter_paths
+
+    total = 0
+    for item in iter_paths(paths, glob=glob):
+        if item == "-":
+            return None
+        if isinstance(item, str) and (input_format == "jsonl" or item.lower().endswith((".jsonl", ".ndjson"))):
+            try:
+                with open(item, "rb") as fh:
+                    total += sum(1 for line in fh if line.strip())
+            except OSError:
+                total += 1
+        else:
+            total += 1
+    return total
+
+
+def _say(progress, message: str) -> None:
+    if progress is not None:
+        progress.write(message, file=sys.stderr)
+    else:
+        click.echo(message, err=True)
+
+
+def _close_progress(progress) -> None:
+    if progress is not None:
+        progress.close()
 
 
 def _looks_like_records(data: bytes) -> bool:
