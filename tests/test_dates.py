@@ -27,6 +27,8 @@ NORMALIZE = [
     ("summer 1998", "2000-01-01", None, "DATE", "1998-SU"),
     ("the winter of nineteen ninety-four", "1998-02-23", None, "DATE", "1994-WI"),
     ("nineteen ninety-six", "1998-02-23", None, "DATE", "1996"),
+    ("January nineteen ninety-seven", "1998-02-27", None, "DATE", "1997-01"),
+    ("Easter week", "2000-04-17", "past", "DATE", "2000-W16"),
     ("the year two thousand", "1998-02-23", None, "DATE", "2000"),
     ("1990s", "1998-10-25", None, "DATE", "199X"),
     ("the nineties", "1998-03-03", None, "DATE", "199"),
@@ -114,6 +116,11 @@ UNANCHORED = [
 ]
 
 
+def test_parse_timex_prefers_duration_for_a_fiscal_year():
+    timex = parse_timex("the fiscal year", base="1989-10-31", prefer="DURATION")
+    assert timex is not None and (timex.type, timex.value) == ("DURATION", "P1Y")
+
+
 @pytest.mark.parametrize(("text", "value"), UNANCHORED)
 def test_parse_timex_without_publication_date(text, value):
     timex = parse_timex(text, base=None)
@@ -126,6 +133,10 @@ ANCHORED = [
     ("the previous day", "1998-10-23", "1998-10-22"),
     ("the following year", "1995", "1996"),
     ("later that year", "1998", "1998"),
+    ("last year's quarter", "1989-Q3", "1988-Q3"),
+    # a day inside a month or year that is known only to that precision
+    ("that same day", "1998-10", "1998-10-XX"),
+    ("the same day", "1997", "1997-XX-XX"),
 ]
 
 
@@ -240,6 +251,40 @@ RECOGNIZE = [
     ("The market is now calmer.", ("now", "DATE", "PRESENT_REF")),
     ("The attack came at 10:35 a.m. on Friday.", ("10:35 a.m.", "TIME", "2014-02-28T10:35")),
 ]
+
+
+# The clause decides which way a weekday or year-less date points from the publication date.
+TENSE = [
+    ("It had been due to expire Friday evening.", "1989-10-30", ("Friday evening", "DATE", "1989-10-27")),
+    (
+        "The agency has given them until 9 a.m. Tuesday to sign.",
+        "2000-04-03",
+        ("9 a.m. Tuesday", "TIME", "2000-04-04T09:00"),
+    ),
+    ("His father could arrive as early as Tuesday.", "2000-04-03", ("Tuesday", "DATE", "2000-04-04")),
+    ("He said the father would be traveling to Miami Thursday.", "2000-04-05", ("Thursday", "DATE", "2000-04-06")),
+    ("The board created a new office, effective Feb. 1.", "1989-10-26", ("Feb. 1", "DATE", "1990-02-01")),
+    ("The mill shut in mid-afternoon yesterday.", "1989-11-02", ("mid-afternoon yesterday", "TIME", "1989-11-01TAF")),
+]
+
+
+@pytest.mark.parametrize(("text", "published", "expected"), TENSE)
+def test_tense_and_context(nlp, text, published, expected):
+    assert expected in _dates(nlp, text, published)
+
+
+def test_matching_only_near_trigger_words_finds_every_match(nlp, seed_text):
+    from factx.mentions.dates import _matcher, _matches, rules
+
+    texts = [
+        seed_text,
+        "Sales for the year ended Sept. 30 rose. In the past twenty four hours, 3:30 p.m. EST, "
+        "the 1990s, mid-1980s, '80s, 12/31/1999, spring of nineteen ninety, as soon as possible.",
+    ]
+    for doc in nlp.pipe(texts):
+        matcher = _matcher(doc.vocab)
+        lowers = [t.lower_ for t in doc]
+        assert sorted(_matches(doc, lowers, matcher, rules().triggers)) == sorted(matcher(doc))
 
 
 @pytest.mark.parametrize(("text", "expected"), RECOGNIZE)

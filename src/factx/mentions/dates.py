@@ -33,8 +33,9 @@ _EDGE_TRIM = frozenset(
     "and or as than per each every , . ; : - -- ( ) \" ' 's".split()
 )
 _NER_LABELS = ("DATE", "TIME")
-_FUTURE_AUX = frozenset({"will", "'ll", "shall", "wo"})
-# "would" and "could" also narrate the past ("could not be located Wednesday"), so only these count.
+_FUTURE_AUX = frozenset({"will", "'ll", "shall", "wo", "would"})
+# "could" also narrates the past ("could not be located Wednesday"), so only these count; "would"
+# above is the future seen from a past report ("said he would leave Thursday").
 _MODALS = frozenset({"might", "may", "should", "must", "can"})
 # Verbs whose complement lies ahead of them: "is scheduled to meet Friday", "plans to vote Monday".
 _PLAN_HEADS = frozenset({"set", "due", "likely", "poised", "ready", "scheduled", "slated", "expected", "about"})
@@ -55,6 +56,7 @@ class _Rules:
     suffixes: tuple[tuple[str, ...], ...]
     determiners: frozenset[tuple[str, ...]]
     no_determiner: frozenset[str]
+    triggers: _Triggers
 
 
 def _expand_token(tok: dict[str, Any], sets: dict[str, list[str]], path: str) -> dict[str, Any]:
@@ -142,6 +144,88 @@ def rules() -> _Rules:
         suffixes,
         determiners,
         frozenset(data.get("no_determiner", [])),
+        _triggers(patterns, str(path)),
+    )
+
+
+# Words too common to say where a temporal expression might be: a pattern is looked for only
+# around one of its other required tokens.
+_COMMON = frozenset(
+    "the a an this that these those in on at by for of to from over during through throughout "
+    "and or , - each every its their his her our last next past first same".split()
+)
+
+
+@dataclass(frozen=True, slots=True)
+class _Triggers:
+    """Tokens some pattern needs, with how many tokens a match may reach to their left and right."""
+
+    words: dict[str, tuple[int, int]]
+    regexes: tuple[tuple[re.Pattern[str], int, int], ...]
+    like_num: tuple[int, int] | None
+    # All the regexes at once, to rule most tokens out with one test.
+    any_regex: re.Pattern[str] | None
+
+
+def _token_trigger(tok: dict[str, Any]) -> tuple[set[str], list[str], bool] | None:
+    """Words, regexes and number-likeness a required pattern token accepts; None if it gives no lexical clue."""
+    words: set[str] = set()
+    regexes: list[str] = []
+    # NORM can differ from the lower-cased text ("'s" -> "is"), so it gives no clue here.
+    for key in ("LOWER", "ORTH", "TEXT"):
+        val = tok.get(key)
+        if val is None:
+            continue
+        if isinstance(val, str):
+            words.add(val.lower())
+        elif isinstance(val, dict) and "IN" in val:
+            words.update(w.lower() for w in val["IN"])
+        elif isinstance(val, dict) and "REGEX" in val:
+            # Tried on the lower-cased text, so case-insensitive to stay a superset of the pattern.
+            regexes.append(f"(?i:{val['REGEX']})")
+        else:
+            return None
+        return words, regexes, False
+    if tok.get("LIKE_NUM") is True:
+        return words, regexes, True
+    return None
+
+
+def _widen(old: tuple[int, int] | None, left: int, right: int) -> tuple[int, int]:
+    """The larger of two (left, right) reaches."""
+    return (left, right) if old is None else (max(old[0], left), max(old[1], right))
+
+
+def _triggers(patterns: dict[str, list[list[dict[str, Any]]]], path: str) -> _Triggers:
+    """Pick, for every pattern, a required token that any match must contain."""
+    words: dict[str, tuple[int, int]] = {}
+    regexes: dict[str, tuple[int, int]] = {}
+    like_num: tuple[int, int] | None = None
+    for pid, pats in patterns.items():
+        for pat in pats:
+            if any(tok.get("OP") == "*" for tok in pat):
+                raise RulesError(f"{path}: pattern {pid!r}: OP '*' makes matches unbounded")
+            specs = [
+                (i, spec)
+                for i, tok in enumerate(pat)
+                if tok.get("OP") not in ("?", "!") and (spec := _token_trigger(tok)) is not None
+            ]
+            if not specs:
+                raise RulesError(f"{path}: pattern {pid!r} has no required word, number or regex token")
+            rare = [sp for sp in specs if not (sp[1][0] & _COMMON)]
+            i, (ws, rs, num) = (rare or specs)[-1]
+            left, right = i, len(pat) - i - 1
+            for w in ws:
+                words[w] = _widen(words.get(w), left, right)
+            for r in rs:
+                regexes[r] = _widen(regexes.get(r), left, right)
+            if num:
+                like_num = _widen(like_num, left, right)
+    return _Triggers(
+        words,
+        tuple((re.compile(r), lr[0], lr[1]) for r, lr in sorted(regexes.items())),
+        like_num,
+        re.compile("|".join(sorted(regexes))) if regexes else None,
     )
 
 
@@ -161,6 +245,44 @@ def _matcher(vocab: Vocab):
     return entry[1]
 
 
+def _windows(doc: Doc, lowers: list[str], trig: _Triggers) -> list[tuple[int, int]]:
+    """Token ranges around the tokens a pattern could hang on, merged; the rest of the text cannot match."""
+    n = len(doc)
+    windows: list[tuple[int, int]] = []
+    for i, low in enumerate(lowers):
+        reach = trig.words.get(low)
+        if trig.like_num is not None and doc[i].like_num:
+            reach = _widen(reach, *trig.like_num)
+        if trig.any_regex is not None and trig.any_regex.match(low):
+            for rx, left, right in trig.regexes:
+                if rx.match(low):
+                    reach = _widen(reach, left, right)
+        if reach is None:
+            continue
+        start, end = max(0, i - reach[0]), min(n, i + reach[1] + 1)
+        # A run of number words ("twenty four") may make a match longer than its pattern.
+        while start > 0 and doc[start].like_num:
+            start -= 1
+        while end < n and doc[end - 1].like_num:
+            end += 1
+        windows.append((start, end))
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(windows):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def _matches(doc: Doc, lowers: list[str], matcher, trig: _Triggers) -> list[tuple[int, int, int]]:
+    """The Matcher's matches over ``doc``, run only where some pattern could start."""
+    out = []
+    for a, b in _windows(doc, lowers, trig):
+        out.extend((mid, a + s, a + e) for mid, s, e in matcher(doc[a:b]))
+    return out
+
+
 def _blocked(doc: Doc, end: int, spec: dict[str, list[str]] | None) -> bool:
     """True when the token after the match is one the pattern must not be followed by."""
     if not spec or end >= len(doc):
@@ -169,8 +291,11 @@ def _blocked(doc: Doc, end: int, spec: dict[str, list[str]] | None) -> bool:
     return nxt.lower_ in spec.get("LOWER", ()) or nxt.pos_ in spec.get("POS", ())
 
 
-def _extend(doc: Doc, start: int, end: int, pid: str | None) -> tuple[int, int]:
-    """Grow a core match over the modifiers TimeML keeps inside the extent ("the past", "early", "or so")."""
+def _extend(doc: Doc, lowers: list[str], start: int, end: int, pid: str | None) -> tuple[int, int]:
+    """Grow a core match over the modifiers TimeML keeps inside the extent ("the past", "early", "or so").
+
+    ``lowers`` is the lower-cased text of every token of ``doc``.
+    """
     r = rules()
     # A premodifier ("third-quarter profit") leaves the determiner to the noun it modifies.
     last = doc[end - 1]
@@ -180,18 +305,17 @@ def _extend(doc: Doc, start: int, end: int, pid: str | None) -> tuple[int, int]:
         changed = False
         for phrase in r.prefixes:
             n = len(phrase)
-            if start - n < 0:
+            if start - n < 0 or tuple(lowers[start - n : start]) != phrase:
                 continue
             if phrase in r.determiners and (pid in r.no_determiner or premodifier):
                 continue
-            toks = doc[start - n : start]
-            if tuple(t.lower_ for t in toks) == phrase and not any(t.is_sent_end for t in toks[:-1]):
+            if not any(doc[i].is_sent_end for i in range(start - n, start - 1)):
                 start -= n
                 changed = True
                 break
     for phrase in r.suffixes:
         n = len(phrase)
-        if end + n <= len(doc) and tuple(t.lower_ for t in doc[end : end + n]) == phrase:
+        if tuple(lowers[end : end + n]) == phrase:
             end += n
             break
     return _strip_punct(doc, start, end)
@@ -291,15 +415,28 @@ def _tense(span: Span) -> str | None:
     before = [t.lower_ for t in doc[max(0, span.start - 3) : span.start]]
     if before[-1:] == ["since"]:
         return "past"
-    # "until Tuesday", "as soon as Monday" look ahead unless the clause itself is in the past.
-    ahead = before[-1:] in (["until"], ["till"]) or before[-2:] in (["as", "soon"], ["as", "early"])
+    # "effective Feb. 1" dates a change on its own; the tense of the announcing verb says nothing.
+    if before[-1:] == ["effective"]:
+        return None
+    # "until Tuesday", "as soon as Monday" look ahead unless the clause itself is in the past
+    # (a present perfect "has given them until Tuesday" still looks ahead).
+    ahead = before[-1:] in (["until"], ["till"]) or before[-3:] in (["as", "soon", "as"], ["as", "early", "as"])
     tense = _verb_tense(span)
     if ahead and tense != "past":
         return "future"
-    return tense
+    return "past" if tense == "perfect" else tense
+
+
+def _pluperfect(tok) -> bool:
+    """True when ``tok`` or the verb it depends on has the auxiliary "had"."""
+    for t in (tok, tok.head):
+        if any(c.dep_ in ("aux", "auxpass") and c.lower_ in ("had", "'d") for c in t.children):
+            return True
+    return False
 
 
 def _verb_tense(span: Span) -> str | None:
+    """past / perfect / present / future of the verb governing ``span``; None when there is none."""
     doc = span.doc
     tok = span.root
     if tok.dep_ in ("poss", "compound", "amod", "nmod") or (span.end < len(doc) and doc[span.end].lower_ == "'s"):
@@ -316,7 +453,8 @@ def _verb_tense(span: Span) -> str | None:
         if not any(c.tag_ == "TO" for c in auxes) or tok.head is tok:
             break
         if tok.head.lemma_ in _PLAN_VERBS or tok.head.lower_ in _PLAN_HEADS:
-            return "future"
+            # "had been due to expire Friday": a plan told in the past perfect is over.
+            return "past" if _pluperfect(tok.head) else "future"
         if tok.head.pos_ not in ("VERB", "AUX"):
             break
         tok = tok.head
@@ -332,8 +470,8 @@ def _verb_tense(span: Span) -> str | None:
         return "future"
     if tok.tag_ == "VBD" or any(c.tag_ == "VBD" for c in auxes):
         return "past"
-    if tok.tag_ == "VBN" and words & {"has", "have", "had"}:
-        return "past"
+    if tok.tag_ == "VBN" and words & {"has", "have"}:
+        return "perfect"
     if tok.tag_ in ("VBZ", "VBP") or (tok.tag_ == "VBG" and words & {"is", "are", "am", "'s", "'re"}):
         return "present"
     return None
@@ -343,14 +481,15 @@ def _candidates(doc: Doc) -> list[tuple[int, int, str, str | None]]:
     r = rules()
     matcher = _matcher(doc.vocab)
     out = []
-    for match_id, start, end in matcher(doc):
+    lowers = [t.lower_ for t in doc]
+    for match_id, start, end in _matches(doc, lowers, matcher, r.triggers):
         pid = doc.vocab.strings[match_id]
         start += r.trim_left.get(pid, 0)
         end -= r.trim_right.get(pid, 0)
         if start >= end or _blocked(doc, end, r.not_before.get(pid)):
             continue
         # The bare match stays a candidate in case its extension does not normalize.
-        for s2, e2 in {_extend(doc, start, end, pid), _strip_punct(doc, start, end)}:
+        for s2, e2 in {_extend(doc, lowers, start, end, pid), _strip_punct(doc, start, end)}:
             if s2 < e2:
                 out.append((s2, e2, "rule", pid))
     for ent in doc.ents:

@@ -389,7 +389,8 @@ def _holiday(spec: str, year: int) -> tuple[date, str] | None:
         m = (a + 11 * h + 22 * l_) // 451
         month, day = divmod(h + l_ - 7 * m + 114, 31)
         easter = date(year, month, day + 1)
-        return (easter, "week") if spec.endswith("-W") else (easter, "day")
+        # Easter week runs from the Monday before Easter Sunday.
+        return (easter - timedelta(days=6), "week") if spec.endswith("-W") else (easter, "day")
     month_s, rule = spec.split("-", 1)
     month = int(month_s)
     if rule.isdigit():
@@ -620,6 +621,9 @@ def _parse_calendar(s: str, b: date | None, anc, tense) -> Timex | None:
     m = g["my"].match(s)
     if m:
         return Timex("DATE", f"{m['year']}-{lx['months'][m['month']]:02d}", "month")
+    m = re.match(rf"^(?P<month>{_alt(lx['months'])}),? (?:of )?(?P<words>nineteen .+|two thousand.*)$", s)
+    if m and _spelled_year(m["words"]):
+        return Timex("DATE", f"{_spelled_year(m['words']):04d}-{lx['months'][m['month']]:02d}", "month")
     m = g["m_rel_year"].match(s)
     if m:
         month = lx["months"][m["month"]]
@@ -847,6 +851,17 @@ def _parse_relative(s: str, b: date | None, anc, tense) -> Timex | None:
     return None
 
 
+def _partial(d: date, known: str, gran: str) -> str | None:
+    """A ``gran`` value of which only the ``known`` part is given: 1998-10-XX, 1998-XX-XX, 1998-WXX."""
+    if gran == "day" and known in ("month", "year"):
+        return f"{d.year:04d}-{d.month:02d}-XX" if known == "month" else f"{d.year:04d}-XX-XX"
+    if gran == "month" and known == "year":
+        return f"{d.year:04d}-XX"
+    if gran == "week" and known in ("month", "year"):
+        return f"{d.year:04d}-WXX"
+    return None
+
+
 def _rel_unit(rel: str, unit: str, b: date | None, anc) -> Timex | None:
     lx = lexicon()
     spec = lx["relatives"][rel]
@@ -868,6 +883,10 @@ def _rel_unit(rel: str, unit: str, b: date | None, anc) -> Timex | None:
     if ref is None:
         return Timex("DATE", _unknown(gran), gran)
     if spec[0] == "anchor" and anc is not None and _FINE[anc[1]] < _FINE.get(gran, 0) and offset == 0:
+        # "that same day" after "in October 1998": the day is within the month but unknown.
+        value = _partial(anc[0], anc[1], gran)
+        if value is not None:
+            return Timex("DATE", value, gran, anchored=True)
         gran = anc[1]
     if unit == "Q" and rel in ("latest", "last", "past") and spec[0] == "base":
         offset = -1
@@ -914,6 +933,14 @@ def _parse_quarter(s: str, b: date | None, anc, tense) -> Timex | None:
         if m["ord"]:
             q = date(q.year, 3 * {"first": 1, "second": 2, "third": 3, "fourth": 4}[m["ord"]] - 2, 1)
         return Timex("DATE", _fmt(_shift(q, "Y", -1), "quarter"), "quarter", anchored=True)
+    m = re.match(r"^(?P<rel>this|last|next) year 's (?:fiscal )?(?:quarter|period)$", s2)
+    if m:
+        # "last year's quarter": the quarter under discussion, in the year named.
+        q = _current_quarter(b, anc)
+        if q is None:
+            return Timex("DATE", "XXXX-QX", "quarter")
+        q = _shift(q, "Y", {"this": 0, "last": -1, "next": 1}[m["rel"]])
+        return Timex("DATE", _fmt(q, "quarter"), "quarter", anchored=True)
     m = g["this_period"].match(s2)
     if m and (m["rel"] or s.startswith("the ")):
         if m["kind"] == "period" and m["rel"] in (None, "its", "this", "that"):
@@ -1000,7 +1027,11 @@ def _parse_duration(s: str, b: date | None, anc, tense, *, singular: bool = Fals
     lx = lexicon()
     s = re.sub(r" (?:period|term|span|stretch|time|run|window|spell)$", "", s)
     s = re.sub(r" (?:more|ahead|long|running|straight|in a row|or more)$", "", s)
-    s = re.sub(r" (?:trading|business|working|calendar|more|additional|further|extra) (?=[a-z]+$)", " ", s)
+    s = re.sub(
+        r" (?:trading|business|working|calendar|more|additional|further|extra|fiscal|full|entire|whole) (?=[a-z]+$)",
+        " ",
+        s,
+    )
     half = s.endswith(" and a half")
     if half:
         s = s[: -len(" and a half")]
