@@ -1009,8 +1009,8 @@ def _parse_shift(s: str, b: date | None, anc, tense) -> Timex | None:
         gran = anc[1]
     if ref is None:
         return Timex("DATE", _unknown(gran), gran)
-    if not float(n).is_integer():
-        return None
+    if not float(n).is_integer() or abs(n) > 10_000:
+        return None  # "39.5 billion two weeks earlier": a number read across a quantity is no shift
     step = 2 if unit == "2W" else 1
     d = _shift(ref, unit if unit not in ("2W", "WE") else "W", spec[1] * int(n) * step)
     return Timex("DATE", _fmt(d, gran), gran, anchored=True)
