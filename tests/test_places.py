@@ -271,3 +271,140 @@ def test_focus_country_picks_the_local_town():
 def test_empty_doc(nlp):
     places, focus = extract_places(nlp("Nothing happened here."))
     assert places == [] and focus.country is None
+
+
+# --- US local news: state abbreviations, article state, neighbours, parts, streets ----
+
+
+@pytest.mark.parametrize(
+    ("text", "bare", "code"),
+    [("Mo", True, "US-MO"), ("Tenn", True, "US-TN"), ("Calif", True, "US-CA"), ("Mo", False, None),
+     ("MO", True, None), ("Paris", True, None)],
+)
+def test_bare_abbreviations(text, bare, code):
+    assert abbreviation_admin1(text, bare=bare) == code
+
+
+@pytest.mark.parametrize(
+    ("text", "surface", "admin1"),
+    [
+        ("A shooting in Cooper County, Mo on Friday left one man dead.", "Mo", "US-MO"),
+        ("Deputies in Cooper County, Mo., found a body near the river.", "Mo.", "US-MO"),
+        ("A teenager from Boonville, Mo was wounded.", "Boonville", "US-MO"),
+        ("A boy was shot in Brownsville, Tenn on Sunday.", "Tenn", "US-TN"),
+    ],
+)
+def test_state_abbreviation_after_place(nlp, text, surface, admin1):
+    places, _ = extract_places(nlp(text))
+    place = _by_text(places)[surface]
+    assert (place.country, place.admin1) == ("US", admin1)
+    assert not any(p.country not in ("US", None) for p in places)
+
+
+def test_title_after_comma_is_not_a_state(nlp):
+    places, _ = extract_places(nlp("The call came from Jones, Miss Ellis said."))
+    assert not any(p.admin1 == "US-MS" for p in places)
+
+
+@pytest.mark.parametrize(
+    ("names", "index", "admin1"),
+    [
+        # the state named in the article outweighs a larger namesake abroad
+        (["Savannah", ("Georgia", {"sentence": 1})], 0, "US-GA"),
+        (["Savannah", ("Georgia", {"sentence": 1})], 1, "US-GA"),
+        (["Ohio", "Mansfield"], 1, "US-OH"),
+        # alone, the population prior still decides
+        (["Mansfield"], 0, "GB-ENG"),
+        (["Savannah"], 0, "GH-SV"),
+        # "Pinetown, North Carolina": the gazetteer's only Pinetown is abroad
+        ([("Pinetown", {"container": 1}), ("North Carolina", {"hint": "admin1"}), "Pinetown"], 2, "US-NC"),
+    ],
+)
+def test_article_state_over_population(names, index, admin1):
+    assert _resolve(names).entries[index].admin1 == admin1
+
+
+@pytest.mark.parametrize(
+    ("names", "index", "admin1"),
+    [
+        # a neighbour decides between same-named towns of one country
+        (["Atlanta", "Decatur"], 1, "US-GA"),
+        (["Youngstown", "Warren"], 1, "US-OH"),
+        (["Warren", "Youngstown"], 0, "US-OH"),
+        (["Atlanta", "DeKalb County"], 1, "US-GA"),
+        # without one, the larger town
+        (["Decatur"], 0, "US-IL"),
+        (["Warren"], 0, "US-MI"),
+        # a world city keeps its reading next to a small namesake's neighbours
+        (["Lexington", "Paris"], 1, "FR-IDF"),
+    ],
+)
+def test_neighbours_choose_the_town(names, index, admin1):
+    assert _resolve(names).entries[index].admin1 == admin1
+
+
+@pytest.mark.parametrize(
+    ("text", "surface", "admin1"),
+    [
+        ("ATLANTA (AP) \u2014 A man was killed in Decatur on Sunday, and police searched the area.", "Decatur", "US-GA"),
+        ("YOUNGSTOWN, Ohio \u2014 A man was shot in Warren on Monday.", "Warren", "US-OH"),
+        ("Police in Savannah said a man was shot. The Georgia Bureau of Investigation is helping.", "Savannah", "US-GA"),
+        ("A girl was shot at a home in Pinetown, North Carolina. Her family lives in Pinetown.", "Pinetown", "US-NC"),
+    ],
+)
+def test_local_story_towns(nlp, text, surface, admin1):
+    places, _ = extract_places(nlp(text))
+    assert all(p.admin1 == admin1 for p in places if p.text == surface)
+    assert any(p.text == surface for p in places)
+
+
+@pytest.mark.parametrize(
+    ("text", "surface", "kind", "admin1", "located"),
+    [
+        ("TOONE, Tenn. \u2014 A boy was shot on Friday near his home.", "TOONE", "city", "US-TN", False),
+        ("A boy was shot in Toone, Tenn., on Sunday.", "Toone", "city", "US-TN", False),
+        ("A man was shot in North Philadelphia on Tuesday night.", "North Philadelphia", "city", "US-PA", True),
+        ("Two teens were wounded in West Oakland late Friday.", "West Oakland", "city", "US-CA", True),
+    ],
+)
+def test_unknown_town_and_city_parts(nlp, text, surface, kind, admin1, located):
+    places, _ = extract_places(nlp(text))
+    place = _by_text(places)[surface]
+    assert (place.kind, place.country, place.admin1) == (kind, "US", admin1)
+    assert (place.lat is not None) == located
+
+
+def test_unknown_dateline_town_names_its_later_mentions(nlp):
+    text = "Man held in Toone killing\n\nTOONE, Tenn. \u2014 A man was arrested on Friday."
+    places, _ = extract_places(nlp(text))
+    assert [(p.country, p.admin1) for p in places if p.name.casefold() == "toone"] == [("US", "US-TN")] * 2
+
+
+@pytest.mark.parametrize(
+    ("name", "kind", "admin1"),
+    [("North Philadelphia", "city", "US-PA"), ("North Carolina", "admin1", "US-NC"), ("West Virginia", "admin1", "US-WV")],
+)
+def test_direction_prefix_candidates(name, kind, admin1):
+    best = place_candidates(name)[0].entry
+    assert (best.kind, best.admin1) == (kind, admin1)
+
+
+@pytest.mark.parametrize(
+    ("text", "surface"),
+    [
+        ("The shooting happened on Hearne Avenue in Shreveport on Friday.", "Hearne Avenue"),
+        ("Officers were called to the 3700 block of Hearne after a crash on Hearne Avenue.", "Hearne"),
+        ("Officers were called to the 3700 block of Hearne after a crash on Hearne Avenue.", "Hearne Avenue"),
+        ("A car hit a pole on Warren Road near the school.", "Warren Road"),
+    ],
+)
+def test_street_named_after_a_town(nlp, text, surface):
+    places, _ = extract_places(nlp(text))
+    hits = [p for p in places if p.text == surface]
+    assert hits and all(p.kind == "landmark" and p.country is None for p in hits)
+    assert not any(p.kind == "city" and p.name in ("Hearne", "Warren") for p in places)
+
+
+def test_town_named_like_a_street_stays_a_town(nlp):
+    places, _ = extract_places(nlp("The mayor of Hearne said the town would rebuild."))
+    assert (_by_text(places)["Hearne"].kind, _by_text(places)["Hearne"].admin1) == ("city", "US-TX")

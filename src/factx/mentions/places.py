@@ -4,8 +4,10 @@ Recognition starts from spaCy's GPE, LOC and FAC entities and NORP nationality w
 then adds what the small model misses: names the gazetteer knows well (countries,
 first-level divisions, large cities, demonyms) outside entities or embedded in an
 organisation's name, US state abbreviations after a town ("Hawthorne, Calif."), and
-all-caps datelines.  "Leshan, Sichuan" is split into a town and its container, and a
-following "province"/"state" says which kind of place is meant.
+all-caps datelines ("TOONE, Tenn. --" even for a town the gazetteer lacks).  "Leshan, Sichuan"
+is split into a town and its container, and a following "province"/"state" says which kind
+of place is meant.  A town name used as a street ("Hearne Avenue", "the 3700 block of
+Hearne") is a landmark, never the town.
 """
 
 from __future__ import annotations
@@ -69,6 +71,7 @@ class PlaceSpan:
     sentence: int = 0
     locative: bool = False
     peers: tuple[int, ...] = ()  # indexes of the places listed with this one
+    street: bool = False  # a street named after a town ("Hearne Avenue"): never resolved as the town
 
 
 def extract_places(doc: Doc, *, prefer_countries: Sequence[str] = ()) -> tuple[list[PlaceMention], Focus]:
@@ -89,7 +92,8 @@ def extract_places(doc: Doc, *, prefer_countries: Sequence[str] = ()) -> tuple[l
     found = find_place_spans(doc)
     queries = [
         Query(
-            f.name,
+            # A street has no gazetteer reading; an empty name has no candidates.
+            "" if f.street else f.name,
             demonym=f.demonym,
             hint=f.hint,
             container=f.container,
@@ -141,13 +145,13 @@ def find_place_spans(doc: Doc) -> list[PlaceSpan]:
     taken = [False] * len(doc)
     found: list[PlaceSpan] = []
 
-    def claim(span: Span, **kw) -> None:
+    def claim(span: Span, name: str | None = None, **kw) -> None:
         # "US$3,250", "HK$": a currency prefix, not a place.
         if span.text.endswith("$") or doc.text[span.end_char : span.end_char + 1] == "$":
             return
         for t in span:
             taken[t.i] = True
-        found.append(PlaceSpan(span.start_char, span.end_char, span.text, **kw))
+        found.append(PlaceSpan(span.start_char, span.end_char, name or span.text, **kw))
 
     for ent in doc.ents:
         if ent.label_ in PLACE_LABELS:
@@ -156,11 +160,19 @@ def find_place_spans(doc: Doc) -> list[PlaceSpan]:
                     continue
                 if ent.label_ == "GPE" and len(part) == 1 and _person_name(part):
                     continue  # "Jordan" where the article also names "Jordan Peterson"
+                if _street_after(part, rules):
+                    # "Hearne Avenue": the model stopped before the street word.
+                    claim(doc[part.start : part.end + 1], label="FAC", street=True)
+                    continue
+                name = None
                 if hint is None and part.start > 1 and doc[part.start - 1].text == ",":
-                    # "Alexandria, LA": a state code after a town
-                    if abbreviation_admin1(part.text, postal=True) and doc[part.start - 2].text[:1].isupper():
+                    # "Alexandria, LA", "Cooper County, Mo": a state code after a town
+                    code = abbreviation_admin1(part.text, postal=True, bare=_bare_ok(part))
+                    if code and doc[part.start - 2].text[:1].isupper():
                         hint = "admin1"
-                claim(part, hint=hint, label=ent.label_, locative=_locative(part, lists=False) or hint is not None)
+                        if not abbreviation_admin1(part.text, postal=True):
+                            name = part.text + "."
+                claim(part, name, hint=hint, label=ent.label_, locative=_locative(part, lists=False) or hint is not None)
         elif ent.label_ in ("NORP", "LANGUAGE"):
             span = _trim(ent)
             if span is None:
@@ -203,6 +215,7 @@ def find_place_spans(doc: Doc) -> list[PlaceSpan]:
         claim(span, label="GPE", locative=True)
     found.extend(_abbreviations(doc, taken))
     found.sort(key=lambda f: (f.start, f.end))
+    _mark_streets(doc, found, rules)
     _link_containers(doc, found)
     _link_lists(doc, found)
     _mark_dateline(doc, found)
@@ -401,8 +414,18 @@ def _datelines(doc: Doc, taken: list[bool]) -> Iterator[Span]:
         span = doc[tok.i : end]
         while len(span) and span[-1].text == ".":
             span = span[:-1]
-        if len(span) and place_candidates(span.text.title()):
+        if len(span) and (place_candidates(span.text.title()) or _state_follows(doc, end)):
             yield span
+
+
+def _state_follows(doc: Doc, i: int) -> bool:
+    """Return whether ", <state abbreviation>" starts at token ``i`` ("TOONE, Tenn. --")."""
+    if i + 1 >= len(doc) or doc[i].text != ",":
+        return False
+    text = doc[i + 1].text
+    if not text.endswith(".") and i + 2 < len(doc) and doc[i + 2].text == ".":
+        text += "."
+    return abbreviation_admin1(text) is not None
 
 
 def _abbreviations(doc: Doc, taken: list[bool]) -> list[PlaceSpan]:
@@ -415,11 +438,51 @@ def _abbreviations(doc: Doc, taken: list[bool]) -> list[PlaceSpan]:
         # The tokenizer may split "W.Va." or keep the period apart from "Calif".
         if not text.endswith(".") and tok.i + 1 < len(doc) and doc[tok.i + 1].text == ".":
             text += "."
-        if abbreviation_admin1(text, postal=True) and doc[tok.i - 2].text[:1].isupper():
+        name = text
+        if not abbreviation_admin1(text, postal=True) and abbreviation_admin1(text, bare=_bare_ok(doc[tok.i : tok.i + 1])):
+            name = text + "."
+        if abbreviation_admin1(name, postal=True) and doc[tok.i - 2].text[:1].isupper():
             end = tok.idx + len(text)
-            out.append(PlaceSpan(tok.idx, end, text, hint="admin1", label="GPE"))
+            out.append(PlaceSpan(tok.idx, end, name, hint="admin1", label="GPE"))
             taken[tok.i] = True
     return out
+
+
+def _bare_ok(span: Span) -> bool:
+    """Return whether a period-less word after a comma may be a state ("Cooper County, Mo on Friday").
+
+    Not before a capitalised word: "Jones, Miss Ellis" is a title.
+    """
+    doc = span.doc
+    nxt = doc[span.end] if span.end < len(doc) else None
+    return nxt is None or not nxt.text[:1].isupper() or nxt.is_punct
+
+
+def _street_after(part: Span, rules: PlaceRules) -> bool:
+    """Return whether a capitalised street word follows ``part`` ("Hearne Avenue", "Elm St.")."""
+    doc = part.doc
+    if part.end >= len(doc):
+        return False
+    nxt = doc[part.end]
+    return nxt.text[:1].isupper() and nxt.lower_ in rules.street_words and not nxt.ent_type_
+
+
+def _mark_streets(doc: Doc, found: list[PlaceSpan], rules: PlaceRules) -> None:
+    """Mark town names used as streets: "the 3700 block of Hearne", "on Hearne" after "Hearne Avenue"."""
+    text = doc.text
+    stems = set()
+    for f in found:
+        words = f.name.split()
+        if f.label == "FAC" and len(words) > 1 and words[-1].casefold() in rules.street_words:
+            stems.add(name_key(" ".join(words[:-1])))
+    for f in found:
+        if f.demonym or f.street or f.hint is not None:
+            continue
+        before = text[max(0, f.start - 20) : f.start].casefold().split()
+        if before[-2:] == ["block", "of"] or (
+            name_key(f.name) in stems and before[-1:] in (["on"], ["onto"], ["off"])
+        ):
+            f.street, f.label = True, "FAC"
 
 
 def _link_containers(doc: Doc, found: list[PlaceSpan]) -> None:

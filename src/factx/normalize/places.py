@@ -5,7 +5,10 @@ its gazetteer candidates, each scored by a population prior and a kind prior, th
 context from the same article: the focus country (from unambiguous names, demonyms and
 the dateline), the regions other names resolve to ("Paris" next to "Texas"), an explicit
 container ("Leshan, Sichuan", "Hawthorne, Calif."), the kind of the names listed with it
-("California or Washington") and the countries the user prefers.
+("California or Washington") and the countries the user prefers.  A town and a state that
+could be read together support each other ("Savannah" ... "Georgia").  Once every name has a
+reading, same-named towns are chosen again by the article's state and by their distance to
+the article's other towns ("Decatur" next to "Atlanta").
 Names the gazetteer does not know stay unresolved; they never stop the others.
 """
 
@@ -54,6 +57,20 @@ PREFIX_VARIANTS = {"st": "saint", "ste": "sainte", "saint": "st", "sainte": "ste
 # A name counts toward the focus with full weight only when its best reading beats the
 # best reading in any other country by this margin.
 CLEAR_MARGIN = 2.0
+# A town whose state is also named in the article ("Savannah" ... "Georgia"), and a state
+# holding a plausible reading of a town named with it: each reading supports the other.
+COHERENCE_BONUS = 1.5
+COHERENCE_MARGIN = 1.5  # a town reading counts for its state only this close to the name's best
+# Second look, once every name has a reading: the article's state and the towns around.
+FOCUS_ADMIN1_BONUS = 1.5
+FOCUS_ADMIN1_WEIGHT = 2.0  # two sure names in a state, the state itself or a dateline make it the article's
+REGION_VOTE = 2.0
+NEAR_BONUS = 2.5  # a reading next to another place of the article ("Decatur" by "Atlanta")
+NEAR_KM = 150.0
+SURE_MARGIN = 1.5  # a town some 30 times larger than any namesake is sure enough to place others
+# "North Philadelphia", "West Oakland": a part of a large city.
+DIRECTIONS = frozenset("north south east west northeast northwest southeast southwest central downtown".split())
+DIRECTION_CITY_POPULATION = 50_000
 
 
 class PlaceRulesError(FactxError):
@@ -251,12 +268,30 @@ def _candidates(name: str, hint: str | None) -> tuple[Candidate, ...]:
     if not out and len(words) > 1 and words[-1].casefold() in rules.division_words:
         # "Oaxaca State", "Manchester City": the name without its designator.
         return _candidates(" ".join(words[:-1]), hint or rules.division_words[words[-1].casefold()])
+    if not out and len(words) > 1 and words[0].casefold() in DIRECTIONS:
+        out = _part_of(" ".join(words[1:]), name)
     if hint != "admin1":
         out = _city_over_division(out)
     if hint:
         out = [replace(c, prior=c.prior + (HINT_BONUS if c.entry.kind == hint else 0.0)) for c in out]
     out.sort(key=lambda c: -c.prior)
     return tuple(out)
+
+
+def _part_of(rest: str, name: str) -> list[Candidate]:
+    """Readings of "North Philadelphia": the large city after the direction word.
+
+    The part has no point of its own in the gazetteer; the whole city's stands in.
+    """
+    out = []
+    for entry, by_alt in load_gazetteer().lookup_key(name_key(rest)):
+        if by_alt:
+            continue
+        if entry.kind != "city" or entry.population < DIRECTION_CITY_POPULATION:
+            continue
+        part = replace(entry, geonames_id=None, name=name)
+        out.append(Candidate(part, _prior(entry)))
+    return out
 
 
 def _city_over_division(cands: list[Candidate]) -> list[Candidate]:
@@ -312,11 +347,17 @@ def is_demonym(word: str) -> bool:
     return bool(demonym_candidates(word))
 
 
-def abbreviation_admin1(text: str, *, postal: bool = False) -> str | None:
-    """Return the ISO 3166-2 code of a state abbreviation ("Calif." -> "US-CA"; with ``postal``, "CA" too)."""
+def abbreviation_admin1(text: str, *, postal: bool = False, bare: bool = False) -> str | None:
+    """Return the ISO 3166-2 code of a state abbreviation ("Calif." -> "US-CA"; with ``postal``, "CA" too).
+
+    With ``bare``, an AP abbreviation written without its period ("Mo", "Tenn") counts too.
+    """
     rules = load_rules()
     text = text.strip()
-    return rules.abbreviations.get(text) or (rules.postal_codes.get(text) if postal else None)
+    code = rules.abbreviations.get(text) or (rules.postal_codes.get(text) if postal else None)
+    if code is None and bare and text.isalpha() and text[:1].isupper() and not text.isupper():
+        code = rules.abbreviations.get(text + ".")
+    return code
 
 
 def _score(c: Candidate, q: Query, i: int, ctx: dict[str, Any], chosen: list[Entry | None]) -> float:
@@ -336,11 +377,34 @@ def _score(c: Candidate, q: Query, i: int, ctx: dict[str, Any], chosen: list[Ent
         key = name_key(q.name)
         others = [(sent, region) for j, sent, region, k in ctx["admin1s"].get(e.admin1, ()) if j != i and k != key]
         regions = [sent for sent, region in others if region]
+        named = bool(regions)
         if regions:
             near = any(abs(sent - q.sentence) <= 1 for sent in regions)
             s += DOC_ADMIN1_NEAR if near else DOC_ADMIN1_FAR
         elif others:
             s += DOC_CITY_ADMIN1
+    else:
+        named = False
+    if e.admin1 and e.kind != "country":
+        key = name_key(q.name)
+        if e.kind == "admin1":
+            # "New York", "Oklahoma": a city of the same name in the state is no support for it.
+            own_city = any(c2.entry.kind == "city" and c2.entry.admin1 == e.admin1 for c2 in q.candidates)
+            support = () if own_city else ctx["admin1_towns"].get(e.admin1, ())
+        else:
+            support = ctx["admin1_named"].get(e.admin1, ())
+        # Only where the state is not already a clear reading of another name (no double count).
+        if not named and any(k != key for k in support):
+            s += COHERENCE_BONUS * damp
+        if not named and ctx.get("focus_admin1") and e.admin1 == ctx["focus_admin1"] and e.kind != "admin1":
+            s += FOCUS_ADMIN1_BONUS * damp
+    points = ctx.get("points")
+    # A world city's namesake ("Paris", Ky.) needs a region or container, not a neighbour.
+    if points and damp == 1.0 and e.kind in ("city", "admin2") and e.lat is not None:
+        key = name_key(q.name)
+        near = min((_km(e.lat, e.lon, la, lo) for k, la, lo in points if k != key), default=None)
+        if near is not None and near < NEAR_KM:
+            s += NEAR_BONUS * (1.0 - near / NEAR_KM)
     if e.kind in ("admin1", "country") and any(
         p.kind == e.kind and (e.kind == "country" or p.country == e.country) for p in ctx["peer_kinds"][i]
     ):
@@ -352,6 +416,13 @@ def _score(c: Candidate, q: Query, i: int, ctx: dict[str, Any], chosen: list[Ent
         elif box.country:
             s += CONTAINER_MATCH if e.country == box.country else CONTAINER_MISMATCH
     return s
+
+
+def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance in kilometres."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    a = math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
+    return 2 * 6371.0 * math.asin(min(1.0, math.sqrt(a)))
 
 
 def _inside(e: Entry, box: Entry) -> bool:
@@ -408,7 +479,20 @@ def resolve_places(queries: Sequence[Query], *, prefer_countries: Sequence[str] 
     # The reading each listed neighbour has on its own, when that is clear.
     clear = [_clear(q) for q in queries]
     peer_kinds = [[c.entry for j in q.peers if (c := clear[j]) is not None] for q in queries]
-    ctx = {"prefer": prefer, "focus": focus, "countries": set(weights), "admin1s": admin1s, "peer_kinds": peer_kinds}
+    admin1_named: dict[str, set[str]] = defaultdict(set)
+    admin1_towns: dict[str, set[str]] = defaultdict(set)
+    for q in queries:
+        if q.demonym or not q.candidates:
+            continue
+        top = q.candidates[0].prior
+        for c in q.candidates:
+            if c.entry.admin1 and top - c.prior <= COHERENCE_MARGIN:
+                if c.entry.kind == "admin1":
+                    admin1_named[c.entry.admin1].add(name_key(q.name))
+                elif c.entry.kind in ("city", "admin2"):
+                    admin1_towns[c.entry.admin1].add(name_key(q.name))
+    ctx = {"prefer": prefer, "focus": focus, "countries": set(weights), "admin1s": admin1s, "peer_kinds": peer_kinds,
+           "admin1_named": admin1_named, "admin1_towns": admin1_towns}
 
     # Pass 2: containers first, then every name once: all its mentions share one
     # reading, the one with the best total score ("one sense per discourse").
@@ -431,12 +515,18 @@ def resolve_places(queries: Sequence[Query], *, prefer_countries: Sequence[str] 
             and box.kind == "admin1"
             and not q0.demonym
             and not any(
-                c.entry.kind != "city" or _inside(c.entry, box) or c.entry.population >= LARGE_TOWN for c in cands
+                c.entry.kind != "city"
+                or _inside(c.entry, box)
+                or (c.entry.population >= LARGE_TOWN and c.entry.country == box.country)
+                or c.entry.population >= MAJOR_POPULATION
+                for c in cands
             )
         ):
             # "Holliday, Mo." where the gazetteer knows no Holliday in Missouri: the town is
             # there, its point unknown; a same-named town elsewhere would be wrong.
-            chosen[idx[0]] = Entry(None, "city", q0.name, box.country, box.admin1, None, None, 0)
+            name = q0.name.title() if q0.name.isupper() else q0.name  # "TOONE, Tenn." in a dateline
+            chosen[idx[0]] = Entry(None, "city", name, box.country, box.admin1, None, None, 0)
+            contained.setdefault(name_key(q0.name), chosen[idx[0]])
             continue
         if not cands:
             continue
@@ -452,6 +542,8 @@ def resolve_places(queries: Sequence[Query], *, prefer_countries: Sequence[str] 
         key = name_key(q.name)
         if q.container is None and not q.demonym and i not in containers and key in contained:
             chosen[i] = contained[key]
+    fixed = containers | {i for i, q in enumerate(queries) if q.container is not None or name_key(q.name) in contained}
+    _refine(queries, ordered, chosen, ctx, fixed=fixed)
 
     final: Counter[str] = Counter()
     final_admin1: Counter[str] = Counter()
@@ -470,6 +562,81 @@ def resolve_places(queries: Sequence[Query], *, prefer_countries: Sequence[str] 
         if n >= 2 and n >= 0.5 * sum(final_admin1.values()):
             focus_admin1 = code
     return Resolution(chosen, focus, focus_admin1)
+
+
+def _refine(queries: Sequence[Query], groups: list[list[int]], chosen: list[Entry | None], ctx: dict[str, Any],
+            *, fixed: set[int]) -> None:
+    """Choose again among same-named towns, now that the other names have readings.
+
+    The regions chosen anywhere in the article count like clear ones, the article's
+    state favours its towns, and a reading near another place of the article wins over a
+    larger namesake far away ("Warren" by "Youngstown").
+    """
+    weights: Counter[str] = Counter()
+    states: Counter[str] = Counter()
+    admin1s: dict[str, list[tuple[int, int, bool, str]]] = defaultdict(list)
+    points = []
+    votes: dict[tuple[str, str], float] = {}
+    state_keys: dict[str, set[str]] = defaultdict(set)
+    for i, (q, e) in enumerate(zip(queries, chosen)):
+        if e is None or q.demonym:
+            continue
+        key = name_key(q.name)
+        if e.country:
+            weights[e.country] += q.weight
+        # Only regions and the towns that are clear on their own, or fixed by a container,
+        # say which state the article is about and place the others.
+        sure = i in fixed or _sure(q, e)
+        if e.admin1 and e.kind != "country":
+            if sure or e.kind == "admin1":
+                # Each name counts once; a state named outright counts double.
+                vote = q.weight * (REGION_VOTE if e.kind == "admin1" else 1.0)
+                votes[(e.admin1, key)] = max(votes.get((e.admin1, key), 0.0), vote)
+            admin1s[e.admin1].append((i, q.sentence, e.kind in ("admin1", "admin2"), key))
+        # A town read as its most populous namesake places its neighbours too ("Youngstown").
+        first = bool(q.candidates) and q.candidates[0].entry == e
+        if e.kind in ("city", "admin2") and e.lat is not None and (sure or first):
+            points.append((key, e.lat, e.lon))
+    for (code, key), vote in votes.items():
+        states[code] += vote
+        state_keys[code].add(key)
+    for idx in groups:
+        q0 = queries[idx[0]]
+        own = chosen[idx[0]]
+        if q0.demonym or own is None or own.kind not in ("city", "admin2") or any(i in fixed for i in idx):
+            continue
+        # The article's state without this name's own vote.
+        st = states.copy()
+        key0 = name_key(q0.name)
+        if own.admin1 and key0 in state_keys.get(own.admin1, ()):
+            st[own.admin1] -= votes[(own.admin1, key0)]
+        focus = ctx["focus"] or _argmax(weights, queries)
+        st = Counter({code: n for code, n in st.items() if n > 0 and code.startswith(f"{focus}-")})
+        top = st.most_common(2)
+        focus_admin1 = (
+            top[0][0]
+            if top and top[0][1] >= FOCUS_ADMIN1_WEIGHT and top[0][1] >= 0.5 * sum(st.values())
+            and (len(top) == 1 or top[0][1] > top[1][1])
+            else None
+        )
+        # The focus country stays the one the clear names gave: a second vote on it would let
+        # the ambiguous names pull the article abroad.  ``_score`` skips this name's own entries.
+        ctx2 = dict(ctx, admin1s=admin1s, focus_admin1=focus_admin1, points=points)
+        # Same-named towns only: a country or state chosen before stays.
+        cands = [c for c in q0.candidates if c.entry.kind in ("city", "admin2")]
+        if not cands:
+            continue
+        totals = [sum(_score(c, queries[i], i, ctx2, chosen) for i in idx) for c in cands]
+        best = cands[max(range(len(cands)), key=totals.__getitem__)].entry
+        for i in idx:
+            chosen[i] = best
+
+
+def _sure(q: Query, e: Entry) -> bool:
+    """Return whether ``e`` beats every other reading of the query's name, in any place, by a margin."""
+    mine = [c.prior for c in q.candidates if c.entry == e]
+    rivals = [c.prior for c in q.candidates if c.entry != e]
+    return bool(mine) and (not rivals or mine[0] - max(rivals) >= SURE_MARGIN)
 
 
 def _argmax(weights: Counter[str], queries: Sequence[Query]) -> str | None:
