@@ -144,10 +144,11 @@ def find_place_spans(doc: Doc) -> list[PlaceSpan]:
     rules = load_rules()
     taken = [False] * len(doc)
     found: list[PlaceSpan] = []
+    text = doc.text  # Doc.text joins every token on each access: read it once
 
     def claim(span: Span, name: str | None = None, **kw) -> None:
         # "US$3,250", "HK$": a currency prefix, not a place.
-        if span.text.endswith("$") or doc.text[span.end_char : span.end_char + 1] == "$":
+        if span.text.endswith("$") or text[span.end_char : span.end_char + 1] == "$":
             return
         for t in span:
             taken[t.i] = True
