@@ -33,6 +33,6 @@ def test_setup_commands():
     assert "pip install . && factx extract samples/" in README
     marker = README.index("<!-- ci: test command -->")
     block = README[marker:marker + 400]
-    assert "pip install -e '.[test]'" in block and "pytest" in block
+    assert "pip install -e '.[test,dask]'" in block and "pytest" in block
     sample = re.search(r"factx extract (samples/\S+)", README).group(1)
     assert (Path(__file__).resolve().parents[1] / sample).is_file()
