@@ -41,7 +41,7 @@ ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_DATA = ROOT / ".." / "shared" / "data"
 
 # IndiaPoliceEvents labels answer "did the police ...?": the event types that say so, and whether
-# the police must be named as the agent (or in the event's sentence) for the label.
+# the police must be named as the event's agent for the label.
 INDIA_LABELS = {
     "KILL": ({"kill"}, True),
     "ARREST": ({"arrest", "detain"}, False),

@@ -7,6 +7,7 @@ negation cues all come from ``data/events.json`` (plus any ``--rules`` files), n
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
@@ -24,6 +25,10 @@ PASSIVE_SUBJECTS = {"nsubjpass", "csubjpass"}
 CLAUSE_DEPS = {"ccomp", "xcomp", "advcl", "relcl", "acl", "conj", "parataxis", "pcomp"}
 SINGULAR_DETS = {"a", "an", "one", "another", "the", "this", "that", "each", "either"}
 ONE_PRONOUNS = {"he", "she", "him", "her", "himself", "herself"}
+PLURAL_PRONOUNS = {"they", "them", "both"}
+TIME_ONLY = re.compile(r"(?:(?:at|about|around|approximately|roughly|shortly|just|before|after|until|by)\s+)*"
+                       r"\d{1,2}(?::\d\d)?\s*(?:[ap]\.?\s?m\.?|o'clock|hours?)?(?:\s+[A-Z]{2,4})?\.?", re.I)
+CAUSE_PREPOSITIONS = {"in", "by", "during", "after", "due", "to", "from", "following", "because", "owing"}
 # An age ("a 17-year-old", "Robertson, 13,") describes one person; it never counts people.
 AGE_UNITS = ("year-old", "year old", "years old", "month-old", "month old", "months old", "week-old", "day-old")
 # The place an adjective trigger is predicated of: "left one man dead", "was pronounced dead".
@@ -367,6 +372,8 @@ def _patient(trig: _Trigger, etype: EventType) -> Token | None:
             return _subject(tok.head)
         if tok.head.dep_ == "prep" and tok.head.head.lemma_.lower() in etype.light_verbs:
             return _subject(tok.head.head)  # "suffering from a gunshot wound"
+        if tok.dep_ == "pobj" and tok.head.lower_ == "with":
+            return _bearer(tok.head.head)  # "a man with a gunshot wound", "three others are in hospital with wounds"
         return None
     if trig.kind == "adj":
         if tok.dep_ in PREDICATIVE_DEPS and tok.head.pos_ == "VERB":
@@ -387,13 +394,21 @@ def _patient(trig: _Trigger, etype: EventType) -> Token | None:
             return obj  # "found three people shot to death"
     passive = _is_passive(tok)
     if passive:
+        auxpass = [c for c in tok.children if c.dep_ == "auxpass"]
         for c in tok.children:
-            if c.dep_ in PASSIVE_SUBJECTS or (c.dep_ == "nsubj" and _small_clause(tok)):
+            if c.dep_ in PASSIVE_SUBJECTS or (c.dep_ == "nsubj" and (_small_clause(tok) or auxpass)):
                 return _antecedent(c, tok)
+        for aux in auxpass:  # "workers were on Wednesday taken into custody": the subject hangs off "were"
+            subj = next((c for c in aux.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+            if subj is not None:
+                return subj
         if tok.dep_ in ("acl", "amod"):
             return tok.head
         if tok.dep_ == "conj":
             return _patient(_Trigger(trig.type, tok.head, 0, 0, "verb"), etype)
+        if _small_clause(tok) and tok.head.pos_ == "VERB":
+            # "a man was found shot to death": the small clause is predicated of the passive subject.
+            return next((_antecedent(c, tok.head) for c in tok.head.children if c.dep_ in PASSIVE_SUBJECTS), None)
         return None
     intransitive = etype.patient == "subject" or (
         etype.patient == "subject_if_intransitive" and tok.lemma_.lower() in etype.intransitive)
@@ -403,10 +418,27 @@ def _patient(trig: _Trigger, etype: EventType) -> Token | None:
         if c.dep_ in ("dobj", "obj"):
             return c
     for c in tok.children:
+        if c.dep_ == "ccomp" and c.tag_ in ("VBN", "VBD") and not any(g.dep_ == "aux" for g in c.children):
+            subj = next((g for g in c.children if g.dep_ == "nsubj"), None)
+            if subj is not None:
+                return subj  # "rounded up 1,740 activists headed for the city": the object read as a clause subject
+    for c in tok.children:
         if c.dep_ == "conj" and c.pos_ == "VERB":
             for g in c.children:
                 if g.dep_ == "dobj":
                     return g  # "buying and selling infants"
+    return None
+
+
+def _bearer(head: Token) -> Token | None:
+    """Who has what a "with" phrase names: the noun it modifies, else the object or subject of its verb."""
+    if head.pos_ in ("NOUN", "PROPN", "PRON", "NUM"):
+        if head.dep_ == "pobj" and head.head.head.pos_ in ("VERB", "AUX"):
+            return _bearer(head.head.head)  # "three others are in the hospital with gunshot wounds"
+        return head
+    if head.pos_ in ("VERB", "AUX"):
+        obj = next((c for c in head.children if c.dep_ in ("dobj", "obj")), None)
+        return obj if obj is not None else _subject(head)
     return None
 
 
@@ -535,7 +567,8 @@ def _participant_ok(patient: Token | None, etype: EventType, rules: Rules) -> bo
             return True
     # For an event that happens to people, a counted noun is people: "17 ramsevaks were arrested".
     return (etype.participants == "person" and patient.tag_ == "NNS"
-            and any(c.dep_ == "nummod" for c in patient.children))
+            and any(c.dep_ == "nummod" for c in patient.children)
+            and patient.lemma_.lower() not in rules.noun_index)  # "1,000 shootings" counts events, not people
 
 
 def _span_of(tok: Token, *, trim: bool = True) -> Span:
@@ -553,6 +586,12 @@ def _span_of(tok: Token, *, trim: bool = True) -> Span:
 def _agent(trig: _Trigger, patient: Token | None, rules: Rules) -> Span | None:
     tok = trig.token
     cause = _agent_of_cause(tok, rules)
+    if cause is None and trig.kind in ("verb", "adj"):
+        # "four were killed and five injured when police opened fire": the cause clause may hang off either conjunct.
+        for other in [c for c in tok.children if c.dep_ == "conj"] + ([tok.head] if tok.dep_ == "conj" else []):
+            cause = _agent_of_cause(other, rules)
+            if cause is not None:
+                break
     if cause is not None:
         return cause
     if trig.kind == "verb":
@@ -577,14 +616,18 @@ def _agent(trig: _Trigger, patient: Token | None, rules: Rules) -> Span | None:
 def _agent_of_cause(tok: Token, rules: Rules) -> Span | None:
     """The doer named in the cause: "killed in police firing", "died in an army raid" -> police, army."""
     for c in tok.children:
-        if c.dep_ != "prep" or c.lower_ not in ("in", "by", "during", "after"):
+        if c.dep_ not in ("prep", "agent") or c.lower_ not in CAUSE_PREPOSITIONS:
             continue
-        for g in c.children:
-            if g.dep_ != "pobj":
-                continue
+        objs = [g for g in c.children if g.dep_ in ("pobj", "pcomp")]
+        # "died due to police firing", "succumbed to the police firing": the cause sits one preposition down.
+        objs += [h for g in c.children if g.dep_ == "prep" for h in g.children if h.dep_ in ("pobj", "pcomp")]
+        for g in objs:
             if any(a.dep_ == "acl" and a.lemma_.lower() in rules.agentive_causes for a in g.children):
                 return Span(g.text, g.idx, g.idx + len(g.text))  # "killed in police firing" parsed as police <- firing
             if g.lemma_.lower() in rules.agentive_causes:
+                subj = next((a for a in g.children if a.dep_ == "nsubj" and a.pos_ in ("NOUN", "PROPN")), None)
+                if g.pos_ == "VERB" and subj is not None:
+                    return _span_of(subj)  # "in police firing" parsed as a clause: police <- firing
                 found = _doer_of(g)
                 if found is not None:
                     return found
@@ -684,6 +727,11 @@ def _irrealis(trig: _Trigger, rules: Rules) -> bool:
         return True
     if tok.tag_ != "VB" or any(c.dep_ in ("neg", "aux") and c.lower_ in rules.hedge_words for c in tok.children):
         return False
+    first = tok
+    while first.dep_ == "conj" and first.head.tag_ == "VB":
+        first = first.head
+    if first.dep_ in ("advcl", "acl") and any(c.dep_ == "aux" and c.lower_ == "to" for c in first.children):
+        return True  # a purpose or plan: "fired to harm or kill another person", "a plot to kill the mayor"
     for anc in _ancestors_in_sentence(tok):
         lemma = anc.lemma_.lower()
         if lemma in rules.reporting_verbs:
@@ -798,6 +846,11 @@ def _date_for(trig: _Trigger, sent: SpacySpan, ctx: _Context) -> dict[str, Any] 
         if _attached_to_reporting(span, ctx.rules):
             continue
         cands.append((not _in_span(d.start, d.end, subtree), not _is_day(d), abs(d.start - trig.start), i, d))
+    if cands and ctx.doc_date is not None and not _time_only(ctx.doc_date[1]):
+        # A bare clock time gives no day: the day the article dates the incident to is better.
+        cands = [c for c in cands if not _time_only(c[4])]
+        if not cands:
+            return _date_record(*ctx.doc_date, "document")
     if cands:
         _, coarse, _, i, d = min(cands, key=lambda c: c[:3])
         if coarse and ctx.doc_date is not None and _within(ctx.doc_date[1].value, d.value or ""):
@@ -846,8 +899,8 @@ def _date_record(i: int, d: DateMention, origin: str) -> dict[str, Any]:
             "start": d.start, "end": d.end, "origin": origin}
 
 
-def _document_date(ctx: _Context) -> tuple[int, DateMention] | None:
-    """The first day-precise date of the article that is not the date of a statement."""
+def _document_dates(ctx: _Context) -> Iterable[tuple[int, DateMention]]:
+    """The day-precise dates of the article, in order, that are neither a page timestamp nor a statement's date."""
     for i, d in enumerate(ctx.dates):
         if d.type not in ("DATE", "TIME") or not _is_day(d) or not _dated(d, ctx):
             continue
@@ -856,8 +909,21 @@ def _document_date(ctx: _Context) -> tuple[int, DateMention] | None:
         span = ctx.doc.char_span(d.start, d.end, alignment_mode="expand")
         if _attached_to_reporting(span, ctx.rules):
             continue
-        return i, d
-    return None
+        yield i, d
+
+
+def _document_date(ctx: _Context) -> tuple[int, DateMention] | None:
+    """The first day-precise date of the article that is not the date of a statement.
+
+    A bare clock time ("at 5 p.m.") names no day of its own, so a date that does is preferred.
+    """
+    found = list(_document_dates(ctx))
+    return next((h for h in found if not _time_only(h[1])), found[0] if found else None)
+
+
+def _time_only(d: DateMention) -> bool:
+    """A clock time without a day word ("about 5:50 a.m.", "11:14 AM"): its day is only assumed."""
+    return d.type == "TIME" and TIME_ONLY.fullmatch(d.text.strip()) is not None
 
 
 def _money_for(trig: _Trigger, sent: SpacySpan, ctx: _Context) -> list[dict[str, Any]]:
@@ -905,12 +971,14 @@ def build_events(doc: Doc, *, numbers: Sequence[NumberMention], money: Sequence[
     rules = rules or load_rules()
     ctx = _Context(doc, numbers, money, dates, places, focus, published, rules)
     ctx.doc_date = _document_date(ctx)
+    sent_triggers = [(sent, find_triggers(sent, rules)) for sent in doc.sents]
     ctx.doc_city = _document_city(ctx)
     events: list[Event] = []
     doc_events: list[tuple[Event, Token | None]] = []
-    for sent in doc.sents:
+    prev_sent: SpacySpan | None = None
+    for sent, triggers in sent_triggers:
         sent_events: list[tuple[Event, Token | None]] = []
-        for trig in find_triggers(sent, rules):
+        for trig in triggers:
             etype = rules.types[trig.type]
             modifiers = {c.lower_ for c in trig.token.children if c.dep_ in ("advmod", "amod", "npadvmod")}
             new_type = next((t for m, t in etype.retype if m in modifiers), None)
@@ -929,6 +997,8 @@ def build_events(doc: Doc, *, numbers: Sequence[NumberMention], money: Sequence[
                 continue
             count = _count(patient, trig, ctx)
             negated = _negated(trig, patient, rules)
+            if count is None and not negated and patient is not None and patient.lower_ in PLURAL_PRONOUNS:
+                count = _anaphoric_count(patient, etype, events, prev_sent, rules)
             money_list = _money_for(trig, sent, ctx) if etype.money else []
             if count is None and money_list and not negated and _is_price(etype, events, sent, rules):
                 # "They paid 20,000 yuan for the child": the price of the purchase just told, not a new event.
@@ -960,9 +1030,32 @@ def build_events(doc: Doc, *, numbers: Sequence[NumberMention], money: Sequence[
             events.append(ev)
             sent_events.append((ev, patient))
         _drop_yielding(events, sent_events, rules)
+        prev_sent = sent
         doc_events.extend(pair for pair in sent_events if pair[0] in events)
     _drop_yielding_victims(doc, events, doc_events, rules)
     return _link_duplicates(_renumber(events))
+
+
+def _anaphoric_count(pron: Token, etype: EventType, events: list[Event], prev_sent: SpacySpan | None,
+                     rules: Rules) -> dict[str, Any] | None:
+    """The count a plural pronoun takes over from the people just told of ("Two men were shot. They died.").
+
+    The antecedent is the last counted, asserted event of people in this sentence or the one before. When
+    the new event is one that an earlier event yields to (a death after a shooting), the earlier one is dropped.
+    """
+    start = prev_sent.start_char if prev_sent is not None else pron.sent.start_char
+    for prev in reversed(events):
+        if prev.sentence["start"] < start:
+            break
+        if prev.negated or not prev.count or prev.trigger.start >= pron.idx:
+            continue
+        value = prev.count.get("value")
+        if not isinstance(value, (int, float)) or value < 2 or rules.types[prev.type].participants != etype.participants:
+            continue
+        if etype.name in rules.types[prev.type].yields_to:
+            events.remove(prev)
+        return dict(prev.count)
+    return None
 
 
 def _drop_yielding(events: list[Event], sent_events: list[tuple[Event, Token | None]], rules: Rules) -> None:
