@@ -446,10 +446,10 @@ def _is_age(m: NumberMention, doc: Doc) -> bool:
     unit = (m.unit or "").lower()
     if any(a in unit for a in AGE_UNITS) or any(a in m.text.lower() for a in AGE_UNITS):
         return True
-    after = doc.text[m.end:m.end + 12].lower()
+    span = doc.char_span(m.start, m.end, alignment_mode="expand")
+    after = doc[span.end:span.end + 4].text.lower() if span is not None else ""
     if after.lstrip("- ").startswith(("year-old", "year old", "years old", "month-old", "months old")):
         return True
-    span = doc.char_span(m.start, m.end, alignment_mode="expand")
     # "Javarrie Robertson, 13, ..." : a bare number in apposition to a name is an age.
     return span is not None and span.root.dep_ in ("appos", "npadvmod") and span.root.head.pos_ == "PROPN"
 
@@ -470,7 +470,7 @@ def _noun_phrase_unit(head: Token) -> str:
 
 def _one(tok: Token, start: int, unit: str | None) -> dict[str, Any]:
     end = tok.idx + len(tok.text)
-    return {"value": 1, "qualifier": "exact", "unit": unit, "text": tok.doc.text[start:end], "start": start,
+    return {"value": 1, "qualifier": "exact", "unit": unit, "text": _text(tok.doc, start, end), "start": start,
             "end": end, "ref": None}
 
 
@@ -521,7 +521,7 @@ def _count(patient: Token | None, trig: _Trigger, ctx: _Context) -> dict[str, An
             if all(p is not None and p["qualifier"] == "exact" for p in parts):
                 start, end = parts[0]["start"], max(p["end"] for p in parts)
                 return {"value": sum(p["value"] for p in parts), "qualifier": "exact", "unit": None,
-                        "text": ctx.doc.text[start:end], "start": start, "end": end, "ref": None}
+                        "text": _text(ctx.doc, start, end), "start": start, "end": end, "ref": None}
         rec = _single_count(patient, ctx)
         if rec is not None:
             return rec
@@ -580,7 +580,13 @@ def _span_of(tok: Token, *, trim: bool = True) -> Span:
     start = min(t.idx for t in keep)
     last = max(keep, key=lambda t: t.idx)
     end = last.idx + len(last.text)
-    return Span(tok.doc.text[start:end], start, end)
+    return Span(_text(tok.doc, start, end), start, end)
+
+
+def _text(doc: Doc, start: int, end: int) -> str:
+    # Doc.text joins every token on each access; a token-aligned Span reads only its own tokens.
+    span = doc.char_span(start, end)
+    return span.text if span is not None else doc.text[start:end]
 
 
 def _agent(trig: _Trigger, patient: Token | None, rules: Rules) -> Span | None:
@@ -1014,7 +1020,7 @@ def build_events(doc: Doc, *, numbers: Sequence[NumberMention], money: Sequence[
             ev = Event(
                 id=f"e{len(events) + 1}",
                 type=etype.name,
-                trigger=Span(doc.text[trigger_span.start:trigger_span.end], trigger_span.start, trigger_span.end),
+                trigger=Span(_text(doc, trigger_span.start, trigger_span.end), trigger_span.start, trigger_span.end),
                 count=count,
                 agent=_agent(trig, patient, rules),
                 patient=_span_of(patient) if patient is not None else None,
