@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -20,3 +21,20 @@ def nlp():
 @pytest.fixture(scope="session")
 def seed_text() -> str:
     return SEED.read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def deny_open(monkeypatch):
+    """Make ``os.open`` refuse paths ending with a suffix, as for an unreadable file (tests run as root)."""
+
+    def deny(suffix: str) -> None:
+        real_open = os.open
+
+        def guarded(path, *args, **kwargs):
+            if os.fspath(path).endswith(suffix):
+                raise PermissionError(13, "Permission denied", os.fspath(path))
+            return real_open(path, *args, **kwargs)
+
+        monkeypatch.setattr(os, "open", guarded)
+
+    return deny

@@ -279,19 +279,12 @@ def test_special_files_are_skipped_without_blocking(tmp_path):
     assert "not a regular file" in str(direct.error)
 
 
-def test_unreadable_file_is_reported(tmp_path, monkeypatch):
+def test_unreadable_file_is_reported(tmp_path, deny_open):
     root = tmp_path / "in"
     root.mkdir()
     _good(root / "a.txt")
     _good(root / "locked.txt")
-    real_open = os.open
-
-    def guarded(path, *args, **kwargs):
-        if os.fspath(path).endswith("locked.txt"):
-            raise PermissionError(13, "Permission denied", os.fspath(path))
-        return real_open(path, *args, **kwargs)
-
-    monkeypatch.setattr(os, "open", guarded)
+    deny_open("locked.txt")
     found = _by_id(iter_articles([str(root)]))
     assert isinstance(found[str(root / "a.txt")], Article)
     assert str(found[str(root / "locked.txt")].error) == f"{root / 'locked.txt'}: Permission denied"

@@ -152,7 +152,7 @@ def _runner_args(extra: list[str]) -> list[str]:
     return extra + (["--jobs", "1"] if "jobs" in names else [])
 
 
-def test_fault_injection(tmp_path, monkeypatch):
+def test_fault_injection(tmp_path, deny_open):
     root = tmp_path / "corpus"
     (root / "sub").mkdir(parents=True)
     for name, body in GOOD.items():
@@ -179,14 +179,7 @@ def test_fault_injection(tmp_path, monkeypatch):
     os.mkfifo(root / "pipe.txt")
     (root / "loop.txt").symlink_to("loop.txt")
     bad.update({"pipe.txt": None, "loop.txt": None})
-    real_open = os.open
-
-    def guarded(path, *args, **kwargs):
-        if os.fspath(path).endswith("locked.txt"):
-            raise PermissionError(13, "Permission denied", os.fspath(path))
-        return real_open(path, *args, **kwargs)
-
-    monkeypatch.setattr(os, "open", guarded)
+    deny_open("locked.txt")
     out = tmp_path / "facts.jsonl"
     out.write_text("old output\n", encoding="utf-8")
     result = CliRunner().invoke(cli, ["extract", str(root), "--glob", "*", "--max-chars", "5000",

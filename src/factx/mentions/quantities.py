@@ -269,7 +269,6 @@ def _currency_prefixed(text: str, s: int, e: int) -> bool:
 
 
 def _digit_cores(text: str, rules: QuantityRules) -> list[_Item]:
-    cur = load_currencies()
     items = []
     consumed = -1
     for m in _DIGIT_CORE.finditer(text):
