@@ -9,7 +9,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING, Iterable, Iterator
 
 from .models import Article, Record
 from .read import Failure, make_article, source_sha256
@@ -120,8 +120,3 @@ def extract_many(items: Iterable[Article | Failure | str], *, nlp: Language | No
             yield build_record(doc, article, settings=settings)
         except Exception as exc:  # one bad article must not stop a batch
             yield Failure(article.id, exc)
-
-
-def extract_texts(texts: Sequence[str], **kwargs) -> list[Record]:
-    """Extract records for a list of plain texts (convenience for notebooks)."""
-    return [r for r in extract_many(texts, **kwargs) if isinstance(r, Record)]

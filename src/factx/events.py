@@ -22,7 +22,6 @@ from .models import DateMention, Event, Focus, MoneyMention, NumberMention, Plac
 
 SPECIFICITY = {"landmark": 5, "city": 4, "admin2": 3, "admin1": 2, "region": 1, "country": 1}
 PASSIVE_SUBJECTS = {"nsubjpass", "csubjpass"}
-CLAUSE_DEPS = {"ccomp", "xcomp", "advcl", "relcl", "acl", "conj", "parataxis", "pcomp"}
 SINGULAR_DETS = {"a", "an", "one", "another", "the", "this", "that", "each", "either"}
 ONE_PRONOUNS = {"he", "she", "him", "her", "himself", "herself"}
 PLURAL_PRONOUNS = {"they", "them", "both"}
