@@ -12,8 +12,6 @@ is refused.
 from __future__ import annotations
 
 import argparse
-import os
-import shutil
 import sys
 import tempfile
 from pathlib import Path
@@ -21,14 +19,9 @@ from pathlib import Path
 from factx.errors import FactxError
 from factx.show import render_html, records_from_json
 
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
+# The browser is driven exactly as the tests drive it: one launcher, one offline page opener.
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+from browser_helpers import chromium, chromium_path, open_offline  # noqa: E402
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -47,21 +40,17 @@ def main(argv: list[str] | None = None) -> int:
     except (OSError, FactxError) as exc:
         print(f"Error: {exc}", file=sys.stderr)
         return 1
-    chromium = os.environ.get("FACTX_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
-    if not chromium:
-        print("Error: Chromium not found; install it with: apt-get install -y chromium", file=sys.stderr)
+    try:
+        chromium_path()
+    except RuntimeError as exc:
+        print(f"Error: {exc}", file=sys.stderr)
         return 1
-
-    from playwright.sync_api import sync_playwright
 
     with tempfile.TemporaryDirectory() as tmp:
         page_path = Path(tmp) / "show.html"
         page_path.write_text(render_html([(r, r["text"]) for r in records], title=args.title), encoding="utf-8")
-        with sync_playwright() as pw:
-            browser = pw.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
-            page = browser.new_page(viewport={"width": args.width, "height": 900}, device_scale_factor=1)
-            page.route("**/*", lambda r: r.continue_() if r.request.url.startswith("file:") else r.abort())
-            page.goto(page_path.as_uri())
+        with chromium() as browser:
+            page, _, _ = open_offline(browser, page_path, width=args.width, height=900)
             rows = page.locator("section.article").first.locator("tr.ev")
             if 0 < args.select <= rows.count():
                 rows.nth(args.select - 1).click()
@@ -74,7 +63,6 @@ def main(argv: list[str] | None = None) -> int:
             page.evaluate("window.scrollTo(0, 0)")
             args.out.parent.mkdir(parents=True, exist_ok=True)
             page.screenshot(path=str(args.out), full_page=True)
-            browser.close()
     print(f"wrote {args.out}", file=sys.stderr)
     return 0
 
