@@ -96,6 +96,12 @@ def extract_article(article: Article, *, nlp: Language | None = None, settings: 
     return build_record(doc, article, settings=settings)
 
 
+def as_articles(items: Iterable[Article | Failure | str]) -> Iterator[Article | Failure]:
+    """Turn plain texts into articles numbered by position; articles and failures pass through."""
+    for i, item in enumerate(items):
+        yield make_article(item, id=str(i)) if isinstance(item, str) else item
+
+
 def extract_many(items: Iterable[Article | Failure | str], *, nlp: Language | None = None,
                  settings: Settings = Settings()) -> Iterator[Record | Failure]:
     """Stream records for many articles (or plain texts), in input order; failures pass through.
@@ -107,12 +113,7 @@ def extract_many(items: Iterable[Article | Failure | str], *, nlp: Language | No
     from .chunks import pipe
 
     language = _nlp(nlp, settings)
-
-    def articles() -> Iterator[Article | Failure]:
-        for i, item in enumerate(items):
-            yield make_article(item, id=str(i)) if isinstance(item, str) else item
-
-    for article, doc in pipe(language, articles(), batch_size=settings.batch_size):
+    for article, doc in pipe(language, as_articles(items), batch_size=settings.batch_size):
         if isinstance(article, Failure):
             yield article
             continue

@@ -19,9 +19,9 @@ from contextlib import contextmanager
 from itertools import islice
 from typing import TYPE_CHECKING, Any, Iterable, Iterator
 
-from .api import Settings
+from .api import Settings, as_articles
 from .models import Article
-from .read import Failure, make_article
+from .read import Failure
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -105,7 +105,7 @@ def extract_records(items: Iterable[Article | Failure | str], *, jobs: int = 1, 
     """
     if jobs < 1 or chunk < 1 or prefetch < 1:
         raise ValueError("jobs, chunk and prefetch must be at least 1")
-    stream = _numbered(items)
+    stream = as_articles(items)
     head = list(islice(stream, chunk + 1))
     if jobs == 1 or len(head) <= chunk:
         # A single batch is done sooner here than by starting workers that each load the model.
@@ -119,11 +119,6 @@ def extract_records(items: Iterable[Article | Failure | str], *, jobs: int = 1, 
         yield from pool.run(_batches(_chain(head, stream), chunk), ordered=ordered, prefetch=prefetch)
     finally:
         pool.close()
-
-
-def _numbered(items: Iterable[Article | Failure | str]) -> Iterator[Article | Failure]:
-    for i, item in enumerate(items):
-        yield make_article(item, id=str(i)) if isinstance(item, str) else item
 
 
 def _chain(head: list, rest: Iterator) -> Iterator:

@@ -21,8 +21,8 @@ from __future__ import annotations
 from collections import deque
 from typing import TYPE_CHECKING, Any, Iterable, Iterator, Sequence
 
-from .api import Settings
-from .batch import CHUNK, _batches, _numbered, portable_failure, run_batch
+from .api import Settings, as_articles
+from .batch import CHUNK, _batches, portable_failure, run_batch
 from .models import Article
 from .read import DEFAULT_MAX_CHARS, Failure, make_article
 
@@ -98,7 +98,7 @@ def extract_distributed(items: Iterable[Article | Failure | str], *, scheduler: 
                 return [item if isinstance(item, Failure) else portable_failure(Failure(item.id, exc))
                         for item in batch]
 
-        for batch in _batches(_numbered(items), chunk):
+        for batch in _batches(as_articles(items), chunk):
             fut = client.submit(run_partition, batch, settings, include_text, pure=False)
             batches[fut.key] = batch
             futures.append(fut)
