@@ -372,3 +372,84 @@ def test_open_output_refuses_folders(tmp_path):
     with pytest.raises(click.BadParameter, match="does not exist"):
         with open_output(str(tmp_path / "no" / "out.json")):
             pass
+
+
+# --- JSONL datasets are streamed ---------------------------------------------------------------------------------
+
+def _dataset(n: int) -> bytes:
+    import json
+
+    return "".join(json.dumps({"id": f"a{i}", "text": f"Police arrested {i} people."}) + "\n"
+                   for i in range(n)).encode()
+
+
+def test_jsonl_dataset_larger_than_the_article_limit(tmp_path):
+    path = tmp_path / "big.jsonl"
+    path.write_bytes(_dataset(200))
+    assert path.stat().st_size > 200 * 4 + 4
+    got = list(iter_articles([str(path)], max_chars=200))
+    assert [a.id for a in got] == [f"a{i}" for i in range(200)]
+
+
+def test_jsonl_long_line_fails_alone(tmp_path):
+    import json
+
+    path = tmp_path / "mixed.jsonl"
+    lines = [json.dumps({"id": "ok1", "text": "Short."}), json.dumps({"id": "long", "text": "x " * 5000}),
+             json.dumps({"id": "ok2", "text": "Also short."})]
+    path.write_text("\n".join(lines) + "\n")
+    got = list(iter_articles([str(path)], max_chars=100))
+    assert [a.id for a in got if isinstance(a, Article)] == ["ok1", "ok2"]
+    [failure] = [f for f in got if isinstance(f, Failure)]
+    assert failure.id.endswith("mixed.jsonl:2") and "too long" in str(failure.error)
+
+
+def test_jsonl_is_read_lazily():
+    import io
+
+    class Counting(io.RawIOBase):
+        def __init__(self, data: bytes) -> None:
+            self.data, self.pos = data, 0
+
+        def readable(self) -> bool:
+            return True
+
+        def readinto(self, buf) -> int:
+            n = min(len(buf), len(self.data) - self.pos)
+            buf[:n] = self.data[self.pos:self.pos + n]
+            self.pos += n
+            return n
+
+    data = _dataset(20_000)
+    raw = Counting(data)
+    articles = iter_articles(["-"], input_format="jsonl", stdin=io.BufferedReader(raw, buffer_size=8192))
+    assert next(articles).id == "a0"
+    assert raw.pos < len(data) // 10
+    assert sum(1 for _ in articles) == 19_999
+
+
+@pytest.mark.parametrize(("prefix", "encoding"), [(b"", "utf-8"), (codecs.BOM_UTF8, "utf-8"),
+                                                  (codecs.BOM_UTF16_LE, "utf-16-le")])
+def test_jsonl_encodings(tmp_path, prefix, encoding):
+    path = tmp_path / "enc.jsonl"
+    path.write_bytes(prefix + '{"id": "z", "text": "Police in Zürich arrested 5."}\n'.encode(encoding))
+    [article] = iter_articles([str(path)])
+    assert article.id == "z" and "Zürich" in article.text
+
+
+def test_jsonl_line_in_another_encoding_is_decoded(tmp_path):
+    path = tmp_path / "latin.jsonl"
+    path.write_bytes(b'{"id": "u", "text": "ok"}\n' + '{"id": "l", "text": "Señor Muñoz paid 300 euros."}\n'.encode("cp1252"))
+    got = list(iter_articles([str(path)]))
+    assert [a.text for a in got] == ["ok", "Señor Muñoz paid 300 euros."]
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs on this system")
+def test_fifo_named_jsonl_is_not_opened_for_counting(tmp_path):
+    from factx.cli import _count_inputs
+
+    fifo = tmp_path / "pipe.jsonl"
+    os.mkfifo(fifo)
+    assert _count_inputs((str(fifo),), glob="*.txt", input_format=None) == 1
+    [failure] = list(iter_articles([str(fifo)]))
+    assert isinstance(failure, Failure) and "FIFO" in str(failure.error)

@@ -130,12 +130,43 @@ def test_long_text_is_chunked_with_global_offsets(nlp, validator, monkeypatch):
              f"Officials\u00a0said 😀 the raid in Sichuan was the {d}th.\n\n" for d in range(1, 29)]
     text = "".join(paras)
     assert len(text) > 3_000
-    doc = factx.chunks.parse(nlp, text)
-    assert doc.text == text
+    pieces = list(factx.chunks.iter_pieces(nlp, text))
+    assert len(pieces) > 4
+    assert "".join(doc.text for _, doc in pieces) == text
+    assert all(text[offset:offset + len(doc.text)] == doc.text for offset, doc in pieces)
     rec = factx.extract(text, published="2014-04-01", nlp=nlp).to_dict()
     check_record(rec, text, validator)
     last = text.rindex("196 people")
     assert any(n["start"] == last for n in rec["numbers"]), "a number in the last chunk keeps its global offset"
+    assert any("pieces" in w for w in rec["warnings"])
+    # References into the merged lists and event ids stay consistent across pieces.
+    ids = [e["id"] for e in rec["events"]]
+    assert ids == [f"e{i}" for i in range(1, len(ids) + 1)] and len(ids) >= 28
+    for event in rec["events"]:
+        for part in (event["count"], event["place"], event["date"], *event["money"]):
+            if part and part.get("ref"):
+                name, index = part["ref"].rstrip("]").split("[")
+                target = rec[name][int(index)]
+                assert (target["start"], target["end"]) == (part["start"], part["end"]), part
+        assert event["same_as"] is None or event["same_as"] in ids
+    for m in rec["money"]:
+        assert m["equivalent_of"] is None or rec["money"][m["equivalent_of"]]["start"] < m["start"]
+    assert rec["focus"]["country"] == "CN"
+
+
+def test_long_text_gives_the_facts_of_its_paragraphs(nlp, monkeypatch):
+    paras = [f"Police in Chengdu arrested {d * 7} people on March {d}, 2014, and seized {d * 1000:,} yuan "
+             f"(US${d * 160}).\n\n" for d in range(1, 41)]
+    text = "".join(paras)
+    whole = factx.extract(text, published="2014-04-01", nlp=nlp)
+    monkeypatch.setattr(factx.chunks, "CHUNK_CHARS", 1_000)
+    monkeypatch.setattr(factx.chunks, "PIECE_CHARS", 500)
+    pieces = factx.extract(text, published="2014-04-01", nlp=nlp)
+    for name in ("numbers", "money", "dates", "places"):
+        assert getattr(pieces, name) == getattr(whole, name), name
+    assert [(e.type, e.count["value"], e.trigger.start) for e in pieces.events] == \
+        [(e.type, e.count["value"], e.trigger.start) for e in whole.events]
+    assert pieces.focus == whole.focus and pieces.source == whole.source
 
 
 # --- a batch full of bad files ---------------------------------------------------------------------------------

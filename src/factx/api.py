@@ -90,10 +90,24 @@ def extract(text: str, *, published: str | None = None, title: str | None = None
 
 def extract_article(article: Article, *, nlp: Language | None = None, settings: Settings = Settings()) -> Record:
     """Extract the facts of one ``Article``."""
-    from .chunks import parse
+    from .chunks import is_long
 
-    doc = parse(_nlp(nlp, settings), article.text)
-    return build_record(doc, article, settings=settings)
+    language = _nlp(nlp, settings)
+    if is_long(article.text):
+        return _extract_long(article, language, settings)
+    return build_record(language(article.text), article, settings=settings)
+
+
+def _extract_long(article: Article, nlp: Language, settings: Settings) -> Record:
+    from dataclasses import replace
+
+    from .chunks import iter_pieces, merge_records
+
+    # Every piece carries the whole input's hash, so the merged record names the input, not its last piece.
+    whole = replace(article, sha256=source_sha256(article))
+    parts = ((offset, build_record(doc, replace(whole, text=doc.text), settings=settings))
+             for offset, doc in iter_pieces(nlp, article.text))
+    return merge_records(parts, article)
 
 
 def as_articles(items: Iterable[Article | Failure | str]) -> Iterator[Article | Failure]:
@@ -118,6 +132,7 @@ def extract_many(items: Iterable[Article | Failure | str], *, nlp: Language | No
             yield article
             continue
         try:
-            yield build_record(doc, article, settings=settings)
+            yield (build_record(doc, article, settings=settings) if doc is not None
+                   else _extract_long(article, language, settings))
         except Exception as exc:  # one bad article must not stop a batch
             yield Failure(article.id, exc)

@@ -15,6 +15,7 @@ import click
 
 from . import __version__
 from .errors import FactxError
+from .read import DEFAULT_MAX_CHARS
 
 FORMATS = ("json", "jsonl", "csv")
 INPUT_FORMATS = ("text", "html", "jsonl", "json")
@@ -121,7 +122,7 @@ def cli() -> None:
 @click.option("--rules", "rules", multiple=True, type=click.Path(exists=True, dir_okay=False), metavar="FILE",
               help="Extra event rules (TOML, YAML or JSON) laid over the built-in ones.")
 @click.option("--model", default=None, metavar="NAME", help="spaCy model (default: $FACTX_MODEL or en_core_web_sm).")
-@click.option("--max-chars", type=click.IntRange(min=1), default=5_000_000, show_default=True,
+@click.option("--max-chars", type=click.IntRange(min=1), default=DEFAULT_MAX_CHARS, show_default=True,
               help="Reject articles longer than this.")
 @click.option("--errors", "errors_path", default=None, metavar="FILE",
               help="Also write one JSON line per failed article (id, error, message).")
@@ -350,7 +351,9 @@ def _count_inputs(paths: tuple[str, ...], *, glob: str, input_format: str | None
     for item in iter_paths(paths, glob=glob):
         if item == "-":
             return None
-        if isinstance(item, str) and (input_format == "jsonl" or item.lower().endswith((".jsonl", ".ndjson"))):
+        # Only a regular file is opened to count lines: a FIFO would block here and lose its data.
+        if (isinstance(item, str) and os.path.isfile(item)
+                and (input_format == "jsonl" or item.lower().endswith((".jsonl", ".ndjson")))):
             try:
                 with open(item, "rb") as fh:
                     total += sum(1 for line in fh if line.strip())

@@ -9,6 +9,7 @@ import codecs
 import datetime as dt
 import errno
 import hashlib
+import itertools
 import json
 import os
 import re
@@ -22,7 +23,7 @@ from .errors import InputError
 from .models import Article
 
 ARTICLE_SUFFIXES = {".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "json", ".html": "html", ".htm": "html"}
-DEFAULT_MAX_CHARS = 5_000_000
+DEFAULT_MAX_CHARS = 60_000_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -227,8 +228,8 @@ def display_path(path: str | os.PathLike[str]) -> str:
 _CONTROL_RE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 
-def read_bytes(path: Path, *, max_bytes: int) -> bytes:
-    """Read a regular file's bytes, refusing special files and files over ``max_bytes``."""
+def open_regular(path: Path, *, max_bytes: int | None = None) -> BinaryIO:
+    """Open a regular file (of at most ``max_bytes``) for binary reading; anything else raises InputError."""
     shown = display_path(path)
     try:
         st = path.stat()
@@ -238,24 +239,29 @@ def read_bytes(path: Path, *, max_bytes: int) -> bytes:
         raise InputError(f"{shown}: is a directory")
     if not stat.S_ISREG(st.st_mode):
         raise InputError(f"{shown}: {_kind(st.st_mode)}, not a regular file")
-    if st.st_size > max_bytes:
+    if max_bytes is not None and st.st_size > max_bytes:
         raise InputError(f"{shown}: too large ({st.st_size:,} bytes; --max-chars allows at most {max_bytes:,})")
     try:
         # O_NONBLOCK: if the path was swapped for a FIFO after the stat, opening it must not hang.
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
     except OSError as exc:
         raise InputError(f"{shown}: {_os_reason(exc)}") from None
-    try:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
-            raise InputError(f"{shown}: not a regular file")
-        with os.fdopen(fd, "rb", closefd=False) as fh:
-            data = fh.read(max_bytes + 1)
-    except OSError as exc:
-        raise InputError(f"{shown}: {_os_reason(exc)}") from None
-    finally:
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
         os.close(fd)
+        raise InputError(f"{shown}: not a regular file")
+    return os.fdopen(fd, "rb")
+
+
+def read_bytes(path: Path, *, max_bytes: int) -> bytes:
+    """Read a regular file's bytes, refusing special files and files over ``max_bytes``."""
+    shown = display_path(path)
+    with open_regular(path, max_bytes=max_bytes) as fh:
+        try:
+            data = fh.read(max_bytes + 1)
+        except OSError as exc:
+            raise InputError(f"{shown}: {_os_reason(exc)}") from None
     if len(data) > max_bytes:
-        raise InputError(f"{shown}: too large (over {max_bytes:,} bytes, which --max-chars allows)")
+        raise InputError(f"{shown}: too large (over {max_bytes:,} bytes; see --max-chars)")
     return data
 
 
@@ -335,12 +341,15 @@ def _article_from_obj(obj: object, *, name: str, published: str | None, max_char
     return make_article(text, id=art_id, published=obj.get("published") or None, title=title, fmt="jsonl")
 
 
-def _articles_from_jsonl(lines: Iterable[str], *, name: str, published: str | None,
+def _articles_from_jsonl(lines: Iterable[str | InputError], *, name: str, published: str | None,
                          max_chars: int) -> Iterator[Article | Failure]:
     for lineno, line in enumerate(lines, start=1):
+        where = f"{name}:{lineno}"
+        if isinstance(line, InputError):
+            yield Failure(where, line)
+            continue
         if not line.strip():
             continue
-        where = f"{name}:{lineno}"
         try:
             obj = json.loads(line)
         except json.JSONDecodeError as exc:
@@ -463,6 +472,9 @@ def iter_articles(paths: Iterable[str], *, glob: str = "*.txt", published: str |
             yield item
             continue
         name = "-" if item == "-" else display_path(item)
+        if (input_format or (detect_format(item) if item != "-" else None)) == "jsonl":
+            yield from _stream_jsonl(item, name=name, stdin=stdin, published=published, max_chars=max_chars)
+            continue
         if item == "-":
             stream = stdin if stdin is not None else sys.stdin.buffer
             data = stream.read(max_bytes + 1)
@@ -480,6 +492,52 @@ def iter_articles(paths: Iterable[str], *, glob: str = "*.txt", published: str |
             if isinstance(art, Article) and fmt in ("text", "html"):
                 art = replace(art, sha256=sha256_hex(data))
             yield art
+
+
+def _stream_jsonl(item: str, *, name: str, stdin: BinaryIO | None, published: str | None,
+                  max_chars: int) -> Iterator[Article | Failure]:
+    # A dataset is read a line at a time, so its size is not limited, only each article's.
+    try:
+        fh = (stdin if stdin is not None else sys.stdin.buffer) if item == "-" else open_regular(Path(item))
+    except InputError as exc:
+        yield Failure(name, exc)
+        return
+    try:
+        if fh.peek(4)[:4].startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) if hasattr(fh, "peek") else False:
+            # UTF-16 lines cannot be cut at b"\n": read it whole like any other file.
+            data = fh.read(max_chars * 4 + 4)
+            yield from articles_from_bytes(data, name=name, fmt="jsonl", published=published, max_chars=max_chars)
+            return
+        yield from _articles_from_jsonl(_jsonl_lines(fh, name=name, max_chars=max_chars), name=name,
+                                        published=published, max_chars=max_chars)
+    except OSError as exc:
+        yield Failure(name, InputError(f"{name}: {_os_reason(exc)}"))
+    finally:
+        if fh is not stdin and item != "-":
+            fh.close()
+
+
+def _jsonl_lines(fh: BinaryIO, *, name: str, max_chars: int) -> Iterator[str | InputError]:
+    limit = max_chars * 6 + 4096  # a JSON-escaped character takes up to six bytes
+    for lineno in itertools.count():
+        line = fh.readline(limit + 1)
+        if not line:
+            return
+        where = f"{name}:{lineno + 1}"
+        if len(line) > limit and not line.endswith(b"\n"):
+            while (rest := fh.readline(1 << 20)) and not rest.endswith(b"\n"):
+                pass
+            yield InputError(f"{where}: line too long (over {limit:,} bytes; see --max-chars)")
+            continue
+        if lineno == 0 and line.startswith(codecs.BOM_UTF8):
+            line = line[len(codecs.BOM_UTF8):]
+        try:
+            yield line.decode("utf-8")
+        except UnicodeDecodeError:
+            try:
+                yield decode_bytes(line, name=where)[0]
+            except InputError as exc:
+                yield exc
 
 
 def source_sha256(article: Article) -> str:
