@@ -194,3 +194,15 @@ def test_library_api(nlp):
     assert isinstance(rec, factx.Record) and rec.events[0].count["value"] == 12
     many = list(factx.extract_many([ARTICLE, "Nothing here."], nlp=nlp))
     assert [r.source["id"] for r in many] == ["0", "1"]
+
+
+@pytest.mark.parametrize("include_text", [False, True])
+def test_compact_writer_equals_dumps(nlp, include_text):
+    import factx
+    from factx.write import dumps, write_compact
+
+    rec = factx.extract("Police arrested 27 people in Chengdu on Friday and seized 20,000 yuan (US$3,250).",
+                        published="2014-02-28", nlp=nlp)
+    out = io.StringIO()
+    write_compact(out, rec, include_text=include_text)
+    assert out.getvalue() == dumps(rec.to_dict(include_text=include_text)) + "\n"

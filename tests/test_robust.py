@@ -164,8 +164,10 @@ def test_long_text_gives_the_facts_of_its_paragraphs(nlp, monkeypatch):
     pieces = factx.extract(text, published="2014-04-01", nlp=nlp)
     for name in ("numbers", "money", "dates", "places"):
         assert getattr(pieces, name) == getattr(whole, name), name
-    assert [(e.type, e.count["value"], e.trigger.start) for e in pieces.events] == \
-        [(e.type, e.count["value"], e.trigger.start) for e in whole.events]
+    def summary(events):
+        return [(e.type, (e.count or {}).get("value"), e.trigger.start) for e in events]
+
+    assert summary(pieces.events) == summary(whole.events)
     assert pieces.focus == whole.focus and pieces.source == whole.source
 
 

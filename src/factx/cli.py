@@ -15,7 +15,7 @@ import click
 
 from . import __version__
 from .errors import FactxError
-from .read import DEFAULT_MAX_CHARS
+from .read import DEFAULT_MAX_CHARS, Failure
 
 FORMATS = ("json", "jsonl", "csv")
 INPUT_FORMATS = ("text", "html", "jsonl", "json")
@@ -186,14 +186,14 @@ def extract(paths: tuple[str, ...], output: str, fmt: str | None, pretty: bool, 
             with (append_output(output) if resume else open_output(output)) as fh:
                 from .write import RecordWriter
 
-                writer = RecordWriter(fh, fmt=fmt, pretty=pretty)
+                writer = RecordWriter(fh, fmt=fmt, pretty=pretty, include_text=include_text)
                 # closing() stops the workers as soon as the loop is left, by an error or an interrupt.
                 stream = _records(items, settings, jobs=1 if single else (jobs or _default_jobs()),
                                   ordered=not unordered, scheduler=scheduler, include_text=include_text)
                 with closing(stream):
                     for item in stream:
                         with critical:
-                            if isinstance(item, dict):
+                            if not isinstance(item, Failure):
                                 writer.write(item)
                             else:
                                 state["failed"] += 1
@@ -204,7 +204,7 @@ def extract(paths: tuple[str, ...], output: str, fmt: str | None, pretty: bool, 
                         if progress is not None:
                             progress.set_postfix(failed=state["failed"], refresh=False)
                             progress.update(1)
-                        if not isinstance(item, dict) and (strict or single):
+                        if isinstance(item, Failure) and (strict or single):
                             raise _Stop()
     except _Stop:
         sys.exit(1)
@@ -250,7 +250,14 @@ def _default_jobs() -> int:
 
 def _records(articles, settings, *, jobs: int = 1, ordered: bool = True, scheduler: str | None = None,
              include_text: bool = False):
-    """Yield record dicts and failures from the local worker pool or from a Dask cluster."""
+    """Yield records (or their dicts) and failures from this process, the local worker pool or a Dask cluster."""
+    if jobs == 1 and not scheduler:
+        # In this process, records go to the writer as they are: a long article is written fact by fact.
+        from .api import extract_many
+        from .nlp import load_nlp
+
+        yield from extract_many(articles, nlp=load_nlp(settings.model), settings=settings)
+        return
     if scheduler:
         from .dask import extract_distributed
 

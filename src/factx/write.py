@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import csv
 import json
-from typing import Any, Iterable, Iterator, TextIO
+from dataclasses import fields
+from typing import TYPE_CHECKING, Any, Iterable, Iterator, TextIO
+
+if TYPE_CHECKING:
+    from .models import Record
 
 CSV_COLUMNS = (
     "source_id", "event_id", "type", "trigger", "count_value", "count_qualifier", "count_unit",
@@ -18,6 +22,28 @@ def dumps(record: dict[str, Any], *, pretty: bool = False) -> str:
     if pretty:
         return json.dumps(record, ensure_ascii=False, indent=2)
     return json.dumps(record, ensure_ascii=False, separators=(",", ":"))
+
+
+def write_compact(fp: TextIO, record: Record, *, include_text: bool = False) -> None:
+    """Write ``record`` as one compact JSON line, one list item at a time (as ``dumps(record.to_dict())``)."""
+    # A long article has hundreds of thousands of facts: converting the whole record to dicts and one string
+    # first would hold it three times over.
+    fp.write('{"schema":' + dumps(record.schema))
+    for f in fields(record):
+        if f.name in ("schema", "text"):
+            continue
+        value = getattr(record, f.name)
+        fp.write(f',"{f.name}":')
+        if isinstance(value, list):
+            fp.write("[")
+            for i, item in enumerate(value):
+                fp.write(("," if i else "") + dumps(item.to_dict() if hasattr(item, "to_dict") else item))
+            fp.write("]")
+        else:
+            fp.write(dumps(value.to_dict() if hasattr(value, "to_dict") else value))
+    if include_text:
+        fp.write(',"text":' + dumps(record.text))
+    fp.write("}\n")
 
 
 def iter_jsonl(records: Iterable[dict[str, Any]]) -> Iterator[str]:
@@ -71,24 +97,28 @@ class CsvWriter:
 
 
 class RecordWriter:
-    """Write records to ``fp`` as ``json`` (one object), ``jsonl`` or ``csv``; flush after each record."""
+    """Write records (``Record`` objects or their dicts) to ``fp`` as ``json`` (one object), ``jsonl`` or ``csv``."""
 
-    def __init__(self, fp: TextIO, *, fmt: str, pretty: bool = False) -> None:
+    def __init__(self, fp: TextIO, *, fmt: str, pretty: bool = False, include_text: bool = False) -> None:
         self.fp = fp
         self.fmt = fmt
         self.pretty = pretty
+        self.include_text = include_text
         self.count = 0
         self._csv = CsvWriter(fp) if fmt == "csv" else None
 
-    def write(self, record: dict[str, Any]) -> None:
+    def write(self, record: dict[str, Any] | Record) -> None:
         """Write one record and flush, so a pipe or an interrupted run sees whole lines only."""
+        if self.fmt == "json" and self.count:
+            raise ValueError("json output holds one record; use jsonl for several")
         if self._csv is not None:
-            self._csv.write(record)
-        elif self.fmt == "json":
-            if self.count:
-                raise ValueError("json output holds one record; use jsonl for several")
+            self._csv.write(record if isinstance(record, dict) else
+                            {"source": record.source, "events": [e.to_dict() for e in record.events]})
+        elif isinstance(record, dict) or self.pretty:
+            if not isinstance(record, dict):
+                record = record.to_dict(include_text=self.include_text)
             self.fp.write(dumps(record, pretty=self.pretty) + "\n")
         else:
-            self.fp.write(dumps(record) + "\n")
+            write_compact(self.fp, record, include_text=self.include_text)
         self.count += 1
         self.fp.flush()
