@@ -206,3 +206,18 @@ def test_compact_writer_equals_dumps(nlp, include_text):
     out = io.StringIO()
     write_compact(out, rec, include_text=include_text)
     assert out.getvalue() == dumps(rec.to_dict(include_text=include_text)) + "\n"
+
+
+def test_large_record_is_written_fact_by_fact(nlp, monkeypatch):
+    import factx
+    import factx.write
+    from factx.write import RecordWriter, dumps
+
+    rec = factx.extract("Police arrested 27 people in Chengdu on Friday.", published="2014-02-28", nlp=nlp)
+    calls = []
+    monkeypatch.setattr(factx.write, "LARGE_RECORD", 1)
+    monkeypatch.setattr(factx.write, "write_compact",
+                        lambda fp, r, include_text: calls.append(r) or fp.write(dumps(r.to_dict()) + "\n"))
+    out = io.StringIO()
+    RecordWriter(out, fmt="jsonl").write(rec)
+    assert calls == [rec] and json.loads(out.getvalue())["events"][0]["type"] == "arrest"

@@ -10,6 +10,9 @@ from typing import TYPE_CHECKING, Any, Iterable, Iterator, TextIO
 if TYPE_CHECKING:
     from .models import Record
 
+# Records with more facts than this (long articles) are written one fact at a time; one call to json.dumps
+# is faster for the others.
+LARGE_RECORD = 5_000
 CSV_COLUMNS = (
     "source_id", "event_id", "type", "trigger", "count_value", "count_qualifier", "count_unit",
     "place_name", "country", "admin1", "lat", "lon", "date", "agent", "source", "modality", "negated",
@@ -22,6 +25,10 @@ def dumps(record: dict[str, Any], *, pretty: bool = False) -> str:
     if pretty:
         return json.dumps(record, ensure_ascii=False, indent=2)
     return json.dumps(record, ensure_ascii=False, separators=(",", ":"))
+
+
+def _facts(record: Record) -> int:
+    return len(record.numbers) + len(record.money) + len(record.dates) + len(record.places) + len(record.events)
 
 
 def write_compact(fp: TextIO, record: Record, *, include_text: bool = False) -> None:
@@ -114,10 +121,10 @@ class RecordWriter:
         if self._csv is not None:
             self._csv.write(record if isinstance(record, dict) else
                             {"source": record.source, "events": [e.to_dict() for e in record.events]})
-        elif isinstance(record, dict) or self.pretty:
-            if not isinstance(record, dict):
-                record = record.to_dict(include_text=self.include_text)
+        elif isinstance(record, dict):
             self.fp.write(dumps(record, pretty=self.pretty) + "\n")
+        elif self.pretty or _facts(record) < LARGE_RECORD:
+            self.fp.write(dumps(record.to_dict(include_text=self.include_text), pretty=self.pretty) + "\n")
         else:
             write_compact(self.fp, record, include_text=self.include_text)
         self.count += 1
