@@ -9,8 +9,20 @@ machine falls on both sides. Printed ratios (targets from the batch issue):
 - cold start: ``factx extract one.txt`` vs ``spacy.load`` + one parse (<= 1.2)
 - memory: peak RSS of the largest factx process (a worker with -j 2) vs the bare process (<= 1.2)
 
+Both sides run as from installed packages, with byte-compiled modules: the factx package is
+byte-compiled once before the measurements (as pip does when it installs a wheel) and
+``PYTHONDONTWRITEBYTECODE`` is dropped for the measured processes. Otherwise an editable install
+under ``PYTHONDONTWRITEBYTECODE=1`` compiles every factx module in every process, about 0.1 s of
+CPU that spaCy, compiled at its installation, never pays.
+
+``--rules`` measures instead, in this process, the CPU time of each stage of the rule layer
+(dates, quantities, places, events) on the same texts parsed once, against the CPU time of that
+parse; ``--dump FILE`` also writes each article's numbers, money, dates, places and focus as JSON
+lines, to check that a change to the rule layer leaves its output as it was.
+
 Usage:
     python bench/throughput.py [--data FILE] [--n 300] [--jobs-n 1000] [--repeats 2]
+    python bench/throughput.py --rules [--n 300] [--repeats 3] [--dump FILE]
 """
 
 from __future__ import annotations
@@ -60,10 +72,23 @@ class Run:
     rss: float
 
 
-def measure(cmd: list[str]) -> Run:
+def bench_env() -> dict[str, str]:
+    """The environment of measured processes: byte-code is read (and written) as for an installed package."""
+    return {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+
+
+def compile_factx(env: dict[str, str]) -> None:
+    """Byte-compile the factx package once, as pip does when it installs a wheel."""
+    import factx
+
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(Path(factx.__file__).parent)],
+                   check=True, env=env, stdout=subprocess.DEVNULL)
+
+
+def measure(cmd: list[str], *, env: dict[str, str] | None = None) -> Run:
     """Run ``cmd`` to completion and return its wall time, CPU time and peak RSS (largest process in its tree)."""
     start = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
     # wait4 counts the process and every descendant it waited for: with -j N, the workers too.
     _, status, usage = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - start
@@ -90,13 +115,13 @@ def factx_cmd(*args: str) -> list[str]:
     return [sys.executable, "-m", "factx", "extract", *args, "-q"]
 
 
-def alternate(cmds: list[list[str]], repeats: int) -> list[list[Run]]:
+def alternate(cmds: list[list[str]], repeats: int, *, env: dict[str, str] | None = None) -> list[list[Run]]:
     """Run the commands in turn ``repeats`` times, rotating which goes first, and return each one's runs."""
     runs: list[list[Run]] = [[] for _ in cmds]
     for i in range(repeats):
         for k in range(len(cmds)):
             j = (k + i) % len(cmds)
-            runs[j].append(measure(cmds[j]))
+            runs[j].append(measure(cmds[j], env=env))
     return runs
 
 
@@ -118,6 +143,59 @@ def load() -> str:
     return f"load {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores"
 
 
+def rule_layer(data: Path, n: int, repeats: int, dump: Path | None = None) -> list[str]:
+    """CPU ms per article of parsing and of each rule stage over ``n`` articles (best of ``repeats``); table lines."""
+    from factx.events import build_events, load_rules
+    from factx.mentions.dates import extract_dates
+    from factx.mentions.places import extract_places
+    from factx.mentions.quantities import extract_quantities
+    from factx.nlp import load_nlp
+
+    with gzip.open(data, "rt", encoding="utf-8") as fh:
+        recs = [json.loads(line) for line in islice(fh, n)]
+    nlp = load_nlp()
+    texts = [r["text"] for r in recs]
+    list(nlp.pipe(texts[:20]))  # the first batch pays for lazy initialisation
+    start = time.process_time()
+    docs = list(nlp.pipe(texts, batch_size=32))
+    parse = time.process_time() - start
+    stages = ("dates", "quantities", "places", "events")
+    best = dict.fromkeys(stages, float("inf"))
+    out: list[dict] = []
+    for round_ in range(repeats + 1):  # the first round fills the word caches and is not counted
+        spent = dict.fromkeys(stages, 0.0)
+        out = []
+        # Fresh copies: what the finders keep per Doc must not carry over from one round to the next.
+        for rec, doc in zip(recs, [d.copy() for d in docs]):
+            t0 = time.process_time()
+            dates = extract_dates(doc, published=rec.get("date"))
+            t1 = time.process_time()
+            numbers, money = extract_quantities(doc, dates=dates)
+            t2 = time.process_time()
+            places, focus = extract_places(doc)
+            t3 = time.process_time()
+            build_events(doc, numbers=numbers, money=money, dates=dates, places=places, focus=focus,
+                         published=rec.get("date"), rules=load_rules(()))
+            t4 = time.process_time()
+            for stage, t in zip(stages, (t1 - t0, t2 - t1, t3 - t2, t4 - t3)):
+                spent[stage] += t
+            out.append({"id": rec["id"], "numbers": [m.to_dict() for m in numbers],
+                        "money": [m.to_dict() for m in money], "dates": [m.to_dict() for m in dates],
+                        "places": [m.to_dict() for m in places], "focus": focus.to_dict()})
+        if round_ > 0:
+            best = {k: min(best[k], spent[k]) for k in stages}
+    if dump is not None:
+        with dump.open("w", encoding="utf-8") as fh:
+            fh.writelines(json.dumps(rec, sort_keys=True) + "\n" for rec in out)
+    per = 1000 / len(docs)
+    lines = ["| stage | CPU ms/article | vs parse |", "|---|---|---|",
+             f"| parse (nlp.pipe) | {parse * per:.2f} | 1.00 |"]
+    lines += [f"| {k} | {best[k] * per:.2f} | {best[k] / parse:.3f} |" for k in stages]
+    total = sum(best.values())
+    lines.append(f"| rule layer | {total * per:.2f} | {total / parse:.3f} |")
+    return lines
+
+
 def main(argv: list[str] | None = None) -> None:
     """Build the corpora, run the alternated measurements and print the table."""
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -126,12 +204,20 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--jobs-n", type=int, default=1000, help="articles for the -j 2 vs -j 1 comparison")
     ap.add_argument("--repeats", type=int, default=2, help="alternated rounds per comparison")
     ap.add_argument("--skip", nargs="*", default=[], choices=["throughput", "parallel", "cold"])
+    ap.add_argument("--rules", action="store_true", help="time the rule layer's stages in this process instead")
+    ap.add_argument("--dump", type=Path, help="with --rules: write every article's mentions here (JSONL)")
     args = ap.parse_args(argv)
+    if args.rules:
+        print(f"{args.n} articles; {load()}", flush=True)
+        print("\n".join(rule_layer(args.data, args.n, max(args.repeats, 3), args.dump)))
+        return
 
     from factx.nlp import model_name
 
     model = model_name()
     tmp = Path(tempfile.mkdtemp(prefix="factx-bench-"))
+    env = bench_env()
+    compile_factx(env)
     lines = ["| measure | factx | baseline | ratio | target |", "|---|---|---|---|---|"]
     try:
         print(f"model {model}; {load()} at start", flush=True)
@@ -139,7 +225,7 @@ def main(argv: list[str] | None = None) -> None:
             small = write_corpus(args.data, tmp / "small", args.n)
             mine, bare, two = alternate([factx_cmd(str(small), "-j", "1"),
                                          [sys.executable, "-c", BARE_PIPE, model, str(small)],
-                                         factx_cmd(str(small), "-j", "2")], args.repeats)
+                                         factx_cmd(str(small), "-j", "2")], args.repeats, env=env)
             lines.append(row(f"{args.n} articles, -j 1 vs bare nlp.pipe: wall", mine, bare, "wall", "<= 1.10"))
             lines.append(row(f"{args.n} articles, -j 1 vs bare nlp.pipe: CPU", mine, bare, "cpu", "(info)"))
             lines.append(row(f"{args.n} articles, -j 1 vs bare: peak RSS", mine, bare, "rss", "<= 1.2"))
@@ -147,7 +233,8 @@ def main(argv: list[str] | None = None) -> None:
             print(*lines[-4:], sep="\n", flush=True)
         if "parallel" not in args.skip:
             big = write_corpus(args.data, tmp / "big", args.jobs_n)
-            j2, j1 = alternate([factx_cmd(str(big), "-j", "2"), factx_cmd(str(big), "-j", "1")], args.repeats)
+            j2, j1 = alternate([factx_cmd(str(big), "-j", "2"), factx_cmd(str(big), "-j", "1")], args.repeats,
+                               env=env)
             lines.append(row(f"{args.jobs_n} articles, -j 2 vs -j 1: speed-up (wall)", j2, j1, "wall", ">= 1.7",
                              invert=True))
             lines.append(row(f"{args.jobs_n} articles, -j 2 vs -j 1: CPU", j2, j1, "cpu", "(info)"))
@@ -155,7 +242,7 @@ def main(argv: list[str] | None = None) -> None:
         if "cold" not in args.skip:
             path = next(write_corpus(args.data, tmp / "one", 1).glob("*.txt"))
             cold, bare = alternate([factx_cmd(str(path)), [sys.executable, "-c", BARE_ONE, model, str(path)]],
-                                   max(3, args.repeats))
+                                   max(3, args.repeats), env=env)
             lines.append(row("cold start, one article vs spacy.load + one parse: wall", cold, bare, "wall", "<= 1.2"))
             lines.append(row("cold start: CPU", cold, bare, "cpu", "(info)"))
             lines.append(row("cold start: peak RSS", cold, bare, "rss", "(info)"))

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Build ``src/factx/data/places_gazetteer.tsv.gz`` and ``places_demonyms.json`` from installed packages.
+"""Build ``src/factx/data/places_gazetteer.tsv`` and ``places_demonyms.json`` from installed packages.
 
 Sources (all offline, GeoNames-derived, CC BY 4.0):
 
@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import argparse
 import ast
-import gzip
 import importlib.util
 import json
 import math
@@ -324,8 +323,8 @@ def build(out_dir: Path) -> None:
         out += f"{key}\t{'|'.join(map(str, index[key]))}\n".encode("utf-8")
     out_dir.mkdir(parents=True, exist_ok=True)
     target = out_dir / GAZETTEER_FILE
-    # mtime=0 keeps the file byte-identical across rebuilds of the same data.
-    target.write_bytes(gzip.compress(bytes(out), compresslevel=9, mtime=0))
+    # Uncompressed: the loader reads it at every start, and a wheel compresses it anyway.
+    target.write_bytes(bytes(out))
     (out_dir / "places_demonyms.json").write_text(
         json.dumps(dict(sorted(demonyms.items())), ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
     )

@@ -274,17 +274,22 @@ def test_tense_and_context(nlp, text, published, expected):
 
 
 def test_matching_only_near_trigger_words_finds_every_match(nlp, seed_text):
-    from factx.mentions.dates import _matcher, _matches, rules
+    from spacy.matcher import Matcher
 
+    from factx.mentions.dates import _matches, rules
+
+    # One Matcher with every pattern, run over the whole text, is the reference.
+    full = Matcher(nlp.vocab)
+    for pid, pats in rules().patterns.items():
+        full.add(pid, pats)
     texts = [
         seed_text,
         "Sales for the year ended Sept. 30 rose. In the past twenty four hours, 3:30 p.m. EST, "
         "the 1990s, mid-1980s, '80s, 12/31/1999, spring of nineteen ninety, as soon as possible.",
     ]
     for doc in nlp.pipe(texts):
-        matcher = _matcher(doc.vocab)
         lowers = [t.lower_ for t in doc]
-        assert sorted(_matches(doc, lowers, matcher, rules().triggers)) == sorted(matcher(doc))
+        assert sorted(_matches(doc, lowers, rules().triggers)) == sorted(full(doc))
 
 
 @pytest.mark.parametrize(("text", "expected"), RECOGNIZE)
@@ -311,6 +316,21 @@ def test_non_dates(nlp, text):
     found = _dates(nlp, text)
     allowed = {"every year"}
     assert [d for d in found if d[0] not in allowed] == []
+
+
+# An amount written just before a duration is no part of it.
+AFTER_AMOUNTS = [
+    ("Reserves rose to 39.5 billion two weeks earlier.", "1987-03-01", [("two weeks earlier", "DATE", "1987-W07")]),
+    ("Output reached 3 million three years ago.", "1987-03-01", [("three years ago", "DATE", "1984")]),
+    ("The fund lost 2.5 million dollars two days ago.", "1987-03-01", [("two days ago", "DATE", "1987-02-27")]),
+    ("Prices rose over the past hundred years.", "1987-03-01", [("the past hundred years", "DURATION", "P100Y")]),
+    ("It took one hundred days.", "1987-03-01", [("one hundred days", "DURATION", "P100D")]),
+]
+
+
+@pytest.mark.parametrize(("text", "published", "expected"), AFTER_AMOUNTS)
+def test_amount_before_a_duration(nlp, text, published, expected):
+    assert _dates(nlp, text, published) == expected
 
 
 def test_offsets_match_text(nlp):

@@ -408,3 +408,29 @@ def test_street_named_after_a_town(nlp, text, surface):
 def test_town_named_like_a_street_stays_a_town(nlp):
     places, _ = extract_places(nlp("The mayor of Hearne said the town would rebuild."))
     assert (_by_text(places)["Hearne"].kind, _by_text(places)["Hearne"].admin1) == ("city", "US-TX")
+
+
+# --- the token table the finders read -------------------------------------------------
+
+
+def test_token_table_reads_what_the_doc_holds(nlp):
+    from spacy.symbols import ADJ, PROPN
+
+    from factx.mentions import places as mp
+    from factx.mentions.tokens import doc_text, token_table
+
+    text = "BEIRUT (AP) -- Police in  Leshan, Sichuan\n\narrested 27 people on Friday.\u00a0 "
+    doc = nlp(text)
+    table = token_table(doc)
+    assert table.text == doc.text == doc_text(doc) == text
+    assert table.texts == [t.text for t in doc]
+    assert table.lowers == [t.lower_ for t in doc]
+    assert table.idx == [t.idx for t in doc]
+    assert [bool(e) for e in table.ent] == [bool(t.ent_type_) for t in doc]
+    assert [bool(p) for p in table.punct] == [t.is_punct for t in doc]
+    assert [bool(a) for a in table.alpha] == [t.is_alpha for t in doc]
+    assert [table.span_text(t.i, t.i + 2) for t in doc[:-1]] == [doc[t.i : t.i + 2].text for t in doc[:-1]]
+    assert (mp._PROPN, mp._ADJ) == (PROPN, ADJ)
+    assert [p == PROPN for p in table.pos] == [t.pos_ == "PROPN" for t in doc]
+    empty = nlp("")
+    assert token_table(empty).text == doc_text(empty) == ""

@@ -376,3 +376,49 @@ def test_thousands_before_a_slash_does_not_crash(nlp):
     doc = nlp("The bond was set at $7,500/10 percent, and 3/4 of the money was paid.")
     numbers, money = extract_quantities(doc)
     assert all(doc.text[m.start:m.end] == m.text for m in [*numbers, *money])
+
+
+# --------------------------------------------------------------------------
+# word alternations: a prefix tree that matches as the sorted alternation does
+# --------------------------------------------------------------------------
+def _plain_alternation(words):
+    import re
+
+    return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
+
+
+ALTERNATIONS = [
+    (["seven", "seventeen", "seventy", "seven hundred"], "seventeen, seventy-seven, seven hundred and sevens"),
+    (["a", "an", "and", "ann"], "a man and an ann, a b"),
+    (["m", "mm", "mil", "million", "mn"], "5 mm, 3 mil, 2 million, 4 mn, 7 m"),
+    (["colón", "colon", "col", "colones"], "COLÓN colones colon Col"),
+    (["k", "K", "km", "kK"], "K k km KM kK"),
+    (["us dollar", "us dollars", "dollar", "dollars", "$"], "US dollars, us dollar, Dollar $"),
+]
+
+
+@pytest.mark.parametrize(("words", "text"), ALTERNATIONS)
+@pytest.mark.parametrize("flags", [0, 2])  # re.IGNORECASE is 2
+def test_alternation_matches_like_a_sorted_alternation(words, text, flags):
+    import re
+
+    from factx.mentions.quantities import _alternation
+
+    tree = re.compile(rf"(?:{_alternation(words)})\b", flags)
+    plain = re.compile(rf"(?:{_plain_alternation(words)})\b", flags)
+    assert [m.span() for m in tree.finditer(text)] == [m.span() for m in plain.finditer(text)]
+    for i in range(len(text)):
+        a, b = tree.match(text, i), plain.match(text, i)
+        assert (a and a.span()) == (b and b.span())
+
+
+def test_alternation_of_the_shipped_tables_keeps_every_word():
+    import re
+
+    from factx.mentions.quantities import _alternation
+    from factx.normalize.quantities import load_currencies, load_quantity_rules
+
+    cur, rules = load_currencies(), load_quantity_rules()
+    for words in (list(cur.names) + list(cur.minor), list(rules.units), list(rules.number_words)):
+        rx = re.compile(rf"(?:{_alternation(words)})$", re.I)
+        assert all(rx.match(w) for w in words)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import itertools
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 from typing import TYPE_CHECKING, Any
@@ -43,6 +43,8 @@ _PLAN_VERBS = frozenset(
     {"schedule", "plan", "expect", "intend", "hope", "want", "prepare", "aim", "slate", "postpone", "delay", "defer"}
 )
 _CANDIDATE_PRIORITY = {"rule": 0, "ner": 1}
+# Words that scale the number before them ("39.5 billion"); after one, a new number may begin.
+_SCALE_WORDS = frozenset({"hundred", "thousand", "million", "billion", "trillion"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +59,8 @@ class _Rules:
     determiners: frozenset[tuple[str, ...]]
     no_determiner: frozenset[str]
     triggers: _Triggers
+    # The prefixes by their last word, longest first as in ``prefixes``: only those can end where a match starts.
+    prefixes_by_last: dict[str, tuple[tuple[str, ...], ...]]
 
 
 def _expand_token(tok: dict[str, Any], sets: dict[str, list[str]], path: str) -> dict[str, Any]:
@@ -145,6 +149,7 @@ def rules() -> _Rules:
         determiners,
         frozenset(data.get("no_determiner", [])),
         _triggers(patterns, str(path)),
+        {last: tuple(p for p in prefixes if p and p[-1] == last) for last in {p[-1] for p in prefixes if p}},
     )
 
 
@@ -156,15 +161,26 @@ _COMMON = frozenset(
 )
 
 
+# A trigger's reach: (pattern group, tokens a match may reach to its left, to its right).
+_Reach = tuple[int, int, int]
+
+
 @dataclass(frozen=True, slots=True)
 class _Triggers:
-    """Tokens some pattern needs, with how many tokens a match may reach to their left and right."""
+    """Tokens some pattern needs, with the pattern groups they call for and how far a match may reach.
 
-    words: dict[str, tuple[int, int]]
-    regexes: tuple[tuple[re.Pattern[str], int, int], ...]
-    like_num: tuple[int, int] | None
+    Patterns that hang on the same tokens form a group with a Matcher of its own, run only around
+    those tokens: the Matcher's cost per token grows with the number of patterns it holds.
+    """
+
+    groups: tuple[tuple[str, ...], ...]  # pattern ids of each group, in file order
+    words: dict[str, tuple[_Reach, ...]]
+    regexes: tuple[tuple[re.Pattern[str], tuple[_Reach, ...]], ...]
+    like_num: tuple[_Reach, ...]
     # All the regexes at once, to rule most tokens out with one test.
     any_regex: re.Pattern[str] | None
+    # The reaches of the words and regexes, per lower-cased token text already seen.
+    seen: dict[str, tuple[_Reach, ...]] = field(default_factory=dict)
 
 
 def _token_trigger(tok: dict[str, Any]) -> tuple[set[str], list[str], bool] | None:
@@ -197,11 +213,10 @@ def _widen(old: tuple[int, int] | None, left: int, right: int) -> tuple[int, int
 
 
 def _triggers(patterns: dict[str, list[list[dict[str, Any]]]], path: str) -> _Triggers:
-    """Pick, for every pattern, a required token that any match must contain."""
-    words: dict[str, tuple[int, int]] = {}
-    regexes: dict[str, tuple[int, int]] = {}
-    like_num: tuple[int, int] | None = None
+    """Pick, for every pattern, a required token that any match must contain; group patterns by those tokens."""
+    chosen: dict[str, list[tuple[tuple[frozenset[str], tuple[str, ...], bool], int, int]]] = {}
     for pid, pats in patterns.items():
+        chosen[pid] = []
         for pat in pats:
             if any(tok.get("OP") == "*" for tok in pat):
                 raise RulesError(f"{path}: pattern {pid!r}: OP '*' makes matches unbounded")
@@ -214,17 +229,31 @@ def _triggers(patterns: dict[str, list[list[dict[str, Any]]]], path: str) -> _Tr
                 raise RulesError(f"{path}: pattern {pid!r} has no required word, number or regex token")
             rare = [sp for sp in specs if not (sp[1][0] & _COMMON)]
             i, (ws, rs, num) = (rare or specs)[-1]
-            left, right = i, len(pat) - i - 1
-            for w in ws:
-                words[w] = _widen(words.get(w), left, right)
-            for r in rs:
-                regexes[r] = _widen(regexes.get(r), left, right)
-            if num:
-                like_num = _widen(like_num, left, right)
+            chosen[pid].append(((frozenset(ws), tuple(rs), num), i, len(pat) - i - 1))
+    members: dict[frozenset, list[str]] = {}
+    for pid, picks in chosen.items():
+        members.setdefault(frozenset(spec for spec, _, _ in picks), []).append(pid)
+    words: dict[str, dict[int, tuple[int, int]]] = {}
+    regexes: dict[str, dict[int, tuple[int, int]]] = {}
+    like_num: dict[int, tuple[int, int]] = {}
+    for g, pids in enumerate(members.values()):
+        for pid in pids:
+            for (ws, rs, num), left, right in chosen[pid]:
+                for w in ws:
+                    words.setdefault(w, {})[g] = _widen(words[w].get(g) if w in words else None, left, right)
+                for r in rs:
+                    regexes.setdefault(r, {})[g] = _widen(regexes[r].get(g) if r in regexes else None, left, right)
+                if num:
+                    like_num[g] = _widen(like_num.get(g), left, right)
+
+    def reaches(by_group: dict[int, tuple[int, int]]) -> tuple[_Reach, ...]:
+        return tuple((g, lr[0], lr[1]) for g, lr in sorted(by_group.items()))
+
     return _Triggers(
-        words,
-        tuple((re.compile(r), lr[0], lr[1]) for r, lr in sorted(regexes.items())),
-        like_num,
+        tuple(tuple(pids) for pids in members.values()),
+        {w: reaches(by_group) for w, by_group in words.items()},
+        tuple((re.compile(r), reaches(by_group)) for r, by_group in sorted(regexes.items())),
+        reaches(like_num),
         re.compile("|".join(sorted(regexes))) if regexes else None,
     )
 
@@ -232,54 +261,102 @@ def _triggers(patterns: dict[str, list[list[dict[str, Any]]]], path: str) -> _Tr
 _MATCHERS: dict[int, tuple[Any, Any]] = {}
 
 
-def _matcher(vocab: Vocab):
-    """One Matcher per vocabulary, built once; the vocabulary is kept so its id cannot be reused."""
+def _matcher(vocab: Vocab) -> tuple[list[Any], dict[int, int]]:
+    """One Matcher per pattern group and the file position of every match id, built once per vocabulary.
+
+    The vocabulary is kept so that its id cannot be reused.
+    """
     entry = _MATCHERS.get(id(vocab))
     if entry is None or entry[0] is not vocab:
         from spacy.matcher import Matcher
 
-        matcher = Matcher(vocab, validate=True)
-        for pid, pats in rules().patterns.items():
-            matcher.add(pid, pats)
-        entry = _MATCHERS[id(vocab)] = (vocab, matcher)
+        r = rules()
+        matchers = []
+        for pids in r.triggers.groups:
+            matcher = Matcher(vocab, validate=True)
+            for pid in pids:
+                matcher.add(pid, r.patterns[pid])
+            matchers.append(matcher)
+        order = {vocab.strings.add(pid): k for k, pid in enumerate(r.patterns)}
+        entry = _MATCHERS[id(vocab)] = (vocab, (matchers, order))
     return entry[1]
 
 
-def _windows(doc: Doc, lowers: list[str], trig: _Triggers) -> list[tuple[int, int]]:
-    """Token ranges around the tokens a pattern could hang on, merged; the rest of the text cannot match."""
-    n = len(doc)
-    windows: list[tuple[int, int]] = []
-    for i, low in enumerate(lowers):
-        reach = trig.words.get(low)
-        if trig.like_num is not None and doc[i].like_num:
-            reach = _widen(reach, *trig.like_num)
+_SEEN_MAX = 1 << 16
+
+
+def _reaches_of(trig: _Triggers, low: str) -> tuple[_Reach, ...]:
+    """The reaches a token with lower-cased text ``low`` gives by its words and regexes (not number-likeness)."""
+    hit = trig.seen.get(low)
+    if hit is None:
+        hit = trig.words.get(low, ())
         if trig.any_regex is not None and trig.any_regex.match(low):
-            for rx, left, right in trig.regexes:
+            for rx, more in trig.regexes:
                 if rx.match(low):
-                    reach = _widen(reach, left, right)
-        if reach is None:
-            continue
-        start, end = max(0, i - reach[0]), min(n, i + reach[1] + 1)
-        # A run of number words ("twenty four") may make a match longer than its pattern.
-        while start > 0 and doc[start].like_num:
-            start -= 1
-        while end < n and doc[end - 1].like_num:
-            end += 1
-        windows.append((start, end))
-    merged: list[tuple[int, int]] = []
-    for start, end in sorted(windows):
-        if merged and start <= merged[-1][1]:
-            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
-        else:
-            merged.append((start, end))
-    return merged
+                    hit += more
+        if len(trig.seen) >= _SEEN_MAX:
+            trig.seen.clear()
+        trig.seen[low] = hit
+    return hit
 
 
-def _matches(doc: Doc, lowers: list[str], matcher, trig: _Triggers) -> list[tuple[int, int, int]]:
-    """The Matcher's matches over ``doc``, run only where some pattern could start."""
+def _windows(lowers: list[str], like_num: list[bool], trig: _Triggers) -> list[list[tuple[int, int]]]:
+    """For each pattern group, the token ranges around the tokens its patterns hang on, merged.
+
+    The rest of the text cannot hold a match of the group.
+    """
+    n = len(lowers)
+    windows: list[list[tuple[int, int]]] = [[] for _ in trig.groups]
+    seen = trig.seen
+    for i, low in enumerate(lowers):
+        reaches = seen.get(low)
+        if reaches is None:
+            reaches = _reaches_of(trig, low)
+        if trig.like_num and like_num[i]:
+            reaches += trig.like_num
+        for g, left, right in reaches:
+            start, end = max(0, i - left), min(n, i + right + 1)
+            # A run of number words ("twenty four") may make a match longer than its pattern.
+            while start > 0 and like_num[start]:
+                start -= 1
+            while end < n and like_num[end - 1]:
+                end += 1
+            windows[g].append((start, end))
     out = []
-    for a, b in _windows(doc, lowers, trig):
-        out.extend((mid, a + s, a + e) for mid, s, e in matcher(doc[a:b]))
+    for group in windows:
+        merged: list[tuple[int, int]] = []
+        for start, end in sorted(group):
+            if merged and start <= merged[-1][1]:
+                merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+            else:
+                merged.append((start, end))
+        out.append(merged)
+    return out
+
+
+def _token_lists(doc: Doc) -> tuple[list[str], list[bool]]:
+    """The lower-cased text and the number-likeness of every token, read in one pass."""
+    from spacy.attrs import LIKE_NUM, LOWER
+
+    if not len(doc):
+        return [], []
+    strings = doc.vocab.strings
+    lower, like_num = doc.to_array([LOWER, LIKE_NUM]).T.tolist()
+    return [strings[h] for h in lower], [v != 0 for v in like_num]
+
+
+def _matches(
+    doc: Doc, lowers: list[str], trig: _Triggers, like_num: list[bool] | None = None
+) -> list[tuple[int, int, int]]:
+    """The patterns' matches over ``doc`` by start, end and file order, searched only where they could be."""
+    matchers, order = _matcher(doc.vocab)
+    if like_num is None:
+        like_num = _token_lists(doc)[1]
+    out = []
+    for matcher, windows in zip(matchers, _windows(lowers, like_num, trig)):
+        for a, b in windows:
+            out.extend((mid, a + s, a + e) for mid, s, e in matcher(doc[a:b]))
+    out.sort(key=lambda m: (m[1], m[2], order[m[0]]))
     return out
 
 
@@ -301,9 +378,9 @@ def _extend(doc: Doc, lowers: list[str], start: int, end: int, pid: str | None) 
     last = doc[end - 1]
     premodifier = end < len(doc) and last.dep_ in ("amod", "compound", "nmod", "nummod") and last.head.i >= end
     changed = True
-    while changed:
+    while changed and start > 0:
         changed = False
-        for phrase in r.prefixes:
+        for phrase in r.prefixes_by_last.get(lowers[start - 1], ()):
             n = len(phrase)
             if start - n < 0 or tuple(lowers[start - n : start]) != phrase:
                 continue
@@ -479,14 +556,15 @@ def _verb_tense(span: Span) -> str | None:
 
 def _candidates(doc: Doc) -> list[tuple[int, int, str, str | None]]:
     r = rules()
-    matcher = _matcher(doc.vocab)
     out = []
-    lowers = [t.lower_ for t in doc]
-    for match_id, start, end in _matches(doc, lowers, matcher, r.triggers):
+    lowers, like_num = _token_lists(doc)
+    for match_id, start, end in _matches(doc, lowers, r.triggers, like_num):
         pid = doc.vocab.strings[match_id]
         start += r.trim_left.get(pid, 0)
         end -= r.trim_right.get(pid, 0)
         if start >= end or _blocked(doc, end, r.not_before.get(pid)):
+            continue
+        if _splits_numbers(lowers, like_num, start, end):
             continue
         # The bare match stays a candidate in case its extension does not normalize.
         for s2, e2 in {_extend(doc, lowers, start, end, pid), _strip_punct(doc, start, end)}:
@@ -498,6 +576,28 @@ def _candidates(doc: Doc) -> list[tuple[int, int, str, str | None]]:
             if start < end:
                 out.append((start, end, "ner", None))
     return out
+
+
+def _splits_numbers(lowers: list[str], like_num: list[bool], start: int, end: int) -> bool:
+    """True when tokens ``start:end`` begin inside an amount or run two numbers together.
+
+    In "rose to 39.5 billion two weeks earlier" the amount ends at "billion": neither
+    "billion two weeks" nor "39.5 billion two weeks" is a duration, "two weeks earlier" is.
+    """
+    if start > 0 and like_num[start - 1] and lowers[start] in _SCALE_WORDS:
+        return True
+    run = start  # where the current run of number tokens began
+    for i in range(start + 1, end):
+        if not like_num[i - 1]:
+            run = i
+        elif (
+            like_num[i]
+            and lowers[i - 1] in _SCALE_WORDS
+            and lowers[i] not in _SCALE_WORDS
+            and any(c.isdigit() for k in range(run, i) for c in lowers[k])
+        ):
+            return True
+    return False
 
 
 def _has_calendar_word(span: Span) -> bool:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TYPE_CHECKING, Iterator, Sequence
 
 from ..models import Focus, PlaceMention
@@ -27,6 +28,7 @@ from ..normalize.places import (
     place_candidates,
     resolve_places,
 )
+from .tokens import TokenTable, token_table
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span
@@ -54,6 +56,9 @@ AT_WORDS = frozenset("at in near outside inside into from to behind opposite".sp
 LOCATIVE_WORDS = frozenset(
     "in at near from to into outside inside across through toward towards via around between of".split()
 )
+# Universal part-of-speech ids (spacy.symbols), compared without building Token objects.
+_PROPN = 96
+_ADJ = 84
 
 
 @dataclass(slots=True)
@@ -89,7 +94,8 @@ def extract_places(doc: Doc, *, prefer_countries: Sequence[str] = ()) -> tuple[l
         >>> places[0].admin1, focus.country
         ('CN-SC', 'CN')
     """
-    found = find_place_spans(doc)
+    table = token_table(doc)
+    found = _find_place_spans(doc, table)
     queries = [
         Query(
             # A street has no gazetteer reading; an empty name has no candidates.
@@ -106,7 +112,7 @@ def extract_places(doc: Doc, *, prefer_countries: Sequence[str] = ()) -> tuple[l
     ]
     res = resolve_places(queries, prefer_countries=prefer_countries)
     rules = load_rules()
-    text = doc.text
+    text = table.text
     places: list[PlaceMention] = []
     for f, entry in zip(found, res.entries):
         if entry is None:
@@ -141,25 +147,36 @@ def extract_places(doc: Doc, *, prefer_countries: Sequence[str] = ()) -> tuple[l
 
 def find_place_spans(doc: Doc) -> list[PlaceSpan]:
     """Return the place and demonym spans of ``doc`` (not yet resolved), in text order."""
+    return _find_place_spans(doc, token_table(doc))
+
+
+def _find_place_spans(doc: Doc, table: TokenTable) -> list[PlaceSpan]:
     rules = load_rules()
     taken = [False] * len(doc)
     found: list[PlaceSpan] = []
-    text = doc.text  # Doc.text joins every token on each access: read it once
+    text = table.text
+    ents = doc.ents
+    persons = _person_words(ents)
+
+    def claim_tokens(start: int, end: int, name: str | None = None, **kw) -> None:
+        start_char, end_char = table.idx[start], table.end_char(end - 1)
+        span_text = text[start_char:end_char]
+        # "US$3,250", "HK$": a currency prefix, not a place.
+        if span_text.endswith("$") or text[end_char : end_char + 1] == "$":
+            return
+        for i in range(start, end):
+            taken[i] = True
+        found.append(PlaceSpan(start_char, end_char, name or span_text, **kw))
 
     def claim(span: Span, name: str | None = None, **kw) -> None:
-        # "US$3,250", "HK$": a currency prefix, not a place.
-        if span.text.endswith("$") or text[span.end_char : span.end_char + 1] == "$":
-            return
-        for t in span:
-            taken[t.i] = True
-        found.append(PlaceSpan(span.start_char, span.end_char, name or span.text, **kw))
+        claim_tokens(span.start, span.end, name, **kw)
 
-    for ent in doc.ents:
+    for ent in ents:
         if ent.label_ in PLACE_LABELS:
-            for part, hint in _split_place(ent, rules):
+            for part, hint in _split_place(ent, rules, table):
                 if name_key(part.text) in rules.stop_names:
                     continue
-                if ent.label_ == "GPE" and len(part) == 1 and _person_name(part):
+                if ent.label_ == "GPE" and len(part) == 1 and _person_name(part, persons):
                     continue  # "Jordan" where the article also names "Jordan Peterson"
                 if _street_after(part, rules):
                     # "Hearne Avenue": the model stopped before the street word.
@@ -175,7 +192,7 @@ def find_place_spans(doc: Doc) -> list[PlaceSpan]:
                             name = part.text + "."
                 claim(part, name, hint=hint, label=ent.label_, locative=_locative(part, lists=False) or hint is not None)
         elif ent.label_ in ("NORP", "LANGUAGE"):
-            span = _trim(ent)
+            span = _trim(ent, table)
             if span is None:
                 continue
             if demonym_candidates(span.text):
@@ -183,10 +200,10 @@ def find_place_spans(doc: Doc) -> list[PlaceSpan]:
             elif _strong(span.text):
                 claim(span, label="GPE")
     # Names inside other entities and outside every entity.
-    for ent in doc.ents:
-        if ent.label_ in EMBEDDING_LABELS and not any(taken[t.i] for t in ent):
-            whole = _trim(ent)
-            if whole is not None and _whole_place(whole):
+    for ent in ents:
+        if ent.label_ in EMBEDDING_LABELS and not any(taken[ent.start : ent.end]):
+            whole = _trim(ent, table)
+            if whole is not None and _whole_place(whole, persons):
                 claim(whole, label="GPE")
                 continue
             if whole is not None and ent.label_ in ("ORG", "FAC") and len(whole) > 1 and (
@@ -197,52 +214,54 @@ def find_place_spans(doc: Doc) -> list[PlaceSpan]:
                 # says; a building ("... Hospital") only where the text puts something at it.
                 claim(whole, label="FAC")
                 continue
-            for span, demonym in _scan(doc, ent.start, ent.end, EMBEDDED_CITY_POPULATION):
-                claim(span, demonym=demonym, label="GPE")
+            for start, end, demonym in _scan(table, ent.start, ent.end, EMBEDDED_CITY_POPULATION):
+                claim_tokens(start, end, demonym=demonym, label="GPE")
+    n = len(doc)
+    ent_types = table.ent
     i = 0
-    while i < len(doc):
-        if taken[i] or doc[i].ent_type_:
+    while i < n:
+        if taken[i] or ent_types[i]:
             i += 1
             continue
         j = i
-        while j < len(doc) and not taken[j] and not doc[j].ent_type_:
+        while j < n and not taken[j] and not ent_types[j]:
             j += 1
-        for span, demonym in _scan(doc, i, j, GAP_CITY_POPULATION):
-            claim(span, demonym=demonym, label="GPE")
-        for span in _streets(doc, i, j, taken):
-            claim(span, label="FAC")
+        for start, end, demonym in _scan(table, i, j, GAP_CITY_POPULATION):
+            claim_tokens(start, end, demonym=demonym, label="GPE")
+        for start, end in _streets(table, i, j, taken):
+            claim_tokens(start, end, label="FAC")
         i = j
-    for span in _datelines(doc, taken):
-        claim(span, label="GPE", locative=True)
-    found.extend(_abbreviations(doc, taken))
+    for start, end in _datelines(table, taken):
+        claim_tokens(start, end, label="GPE", locative=True)
+    found.extend(_abbreviations(table, taken))
     found.sort(key=lambda f: (f.start, f.end))
-    _mark_streets(doc, found, rules)
-    _link_containers(doc, found)
-    _link_lists(doc, found)
-    _mark_dateline(doc, found)
+    _mark_streets(text, found, rules)
+    _link_containers(text, found)
+    _link_lists(text, found)
+    _mark_dateline(text, found)
     sent_starts = [s.start_char for s in doc.sents] if doc.has_annotation("SENT_START") else [0]
     for f in found:
         f.sentence = max(bisect_right(sent_starts, f.start) - 1, 0)
     return found
 
 
-def _trim(span: Span) -> Span | None:
+def _trim(span: Span, table: TokenTable) -> Span | None:
     """Drop leading articles and lowercase words ("the", "northern"), a trailing possessive and punctuation."""
     start, end = span.start, span.end
-    doc = span.doc
-    while start < end and (doc[start].text in LEADING_WORDS or doc[start].is_punct or doc[start].text[:1].islower()):
+    texts, punct = table.texts, table.punct
+    while start < end and (texts[start] in LEADING_WORDS or punct[start] or texts[start][:1].islower()):
         start += 1
     # A final period may belong to an abbreviation ("Calif.", "D.C."), so it stays.
-    while end > start and ((doc[end - 1].is_punct and doc[end - 1].text != ".") or doc[end - 1].text in POSSESSIVES):
+    while end > start and ((punct[end - 1] and texts[end - 1] != ".") or texts[end - 1] in POSSESSIVES):
         end -= 1
-    if end - start == 1 and doc[start].text == ".":
+    if end - start == 1 and texts[start] == ".":
         return None
-    return doc[start:end] if end > start else None
+    return span.doc[start:end] if end > start else None
 
 
-def _split_place(ent: Span, rules: PlaceRules) -> list[tuple[Span, str | None]]:
+def _split_place(ent: Span, rules: PlaceRules, table: TokenTable) -> list[tuple[Span, str | None]]:
     """Split "Leshan, Sichuan" into its parts; read a trailing "province" as a kind hint."""
-    span = _trim(ent)
+    span = _trim(ent, table)
     if span is None:
         return []
     doc = ent.doc
@@ -259,7 +278,7 @@ def _split_place(ent: Span, rules: PlaceRules) -> list[tuple[Span, str | None]]:
         parts.append(doc[start : span.end])
     out = []
     for part in parts:
-        part = _trim(part)
+        part = _trim(part, table)
         if part is None:
             continue
         hint = None
@@ -305,7 +324,7 @@ def _at_place(span: Span) -> bool:
     return i >= 0 and doc[i].lower_ in AT_WORDS
 
 
-def _whole_place(span: Span) -> bool:
+def _whole_place(span: Span, persons: list[tuple[int, set[str]]]) -> bool:
     """Return whether an entity the model did not call a place is one by its whole name.
 
     A well-known name ("White House", "Liverpool" the club) counts as an organisation's
@@ -314,26 +333,33 @@ def _whole_place(span: Span) -> bool:
     label = span.root.ent_type_ if len(span) else ""
     if label == "MONEY":
         return False
-    if _person_name(span):
+    if _person_name(span, persons):
         return False
     if label == "PERSON":
         return _strong(span.text, WHOLE_PERSON_CITY_POPULATION if _locative(span) else WHOLE_ORG_CITY_POPULATION)
     return _strong(span.text, WHOLE_ORG_CITY_POPULATION)
 
 
-def _person_name(span: Span) -> bool:
-    """Return whether ``span`` is used as a person's name elsewhere in the article ("Mr. Lincoln")."""
+def _person_words(ents: tuple[Span, ...]) -> list[tuple[int, set[str]]]:
+    """The length and lower-cased words of every PERSON entity."""
+    return [(len(ent), {t.lower_ for t in ent}) for ent in ents if ent.label_ == "PERSON"]
+
+
+def _person_name(span: Span, persons: list[tuple[int, set[str]]]) -> bool:
+    """Return whether ``span`` is used as a person's name elsewhere in the article ("Mr. Lincoln").
+
+    ``persons`` is ``_person_words(doc.ents)``.
+    """
     doc = span.doc
     prev = doc[span.start - 1].lower_.rstrip(".") if span.start > 0 else ""
     if prev in PERSON_TITLES:
         return True
     words = {t.lower_ for t in span}
-    for ent in doc.ents:
-        if ent.label_ == "PERSON" and len(ent) > len(span) and words & {t.lower_ for t in ent}:
-            return True
-    return False
+    size = len(span)
+    return any(length > size and not words.isdisjoint(person) for length, person in persons)
 
 
+@lru_cache(maxsize=65536)
 def _strong(text: str, min_city: int = GAP_CITY_POPULATION) -> bool:
     """Return whether ``text`` is a name that means a place nearly whatever the context."""
     if name_key(text) in load_rules().unrecognized_regions:
@@ -351,101 +377,108 @@ def _strong(text: str, min_city: int = GAP_CITY_POPULATION) -> bool:
     return e.kind == "city" and e.population >= min_city
 
 
-def _scan(doc: Doc, start: int, end: int, min_city: int) -> Iterator[tuple[Span, bool]]:
-    """Yield (span, is_demonym) for well-known names among tokens ``start:end``."""
+def _scan(table: TokenTable, start: int, end: int, min_city: int) -> Iterator[tuple[int, int, bool]]:
+    """Yield (start, end, is_demonym) token ranges of well-known names among tokens ``start:end``."""
     rules = load_rules()
+    texts, pos = table.texts, table.pos
     i = start
     while i < end:
-        tok = doc[i]
-        if not tok.text[:1].isupper() or tok.is_punct:
+        if not texts[i][:1].isupper() or table.punct[i]:
             i += 1
             continue
         hit = None
         for n in range(min(MAX_NGRAM, end - i), 0, -1):
-            span = doc[i : i + n]
-            if not span[-1].text[:1].isupper():
+            last = i + n
+            if not texts[last - 1][:1].isupper():
                 continue
-            text = span.text
+            if not all(pos[k] == _PROPN or texts[k].isupper() or pos[k] == _ADJ for k in range(i, last)):
+                continue
+            text = table.span_text(i, last)
             if text.isupper() and len(text) > 3:
                 text = text.title()
             key = name_key(text)
             if key in rules.stop_names or key in rules.unrecognized_regions:
                 continue
-            if not all(t.pos_ == "PROPN" or t.text.isupper() or t.pos_ == "ADJ" for t in span):
-                continue
             if demonym_candidates(text):
-                hit = (span, True)
+                hit = (i, last, True)
                 break
             if _strong(text, min_city):
-                hit = (span, False)
+                hit = (i, last, False)
                 break
         if hit:
             yield hit
-            i = hit[0].end
+            i = hit[1]
         else:
             i += 1
 
 
-def _streets(doc: Doc, start: int, end: int, taken: list[bool]) -> Iterator[Span]:
+def _streets(table: TokenTable, start: int, end: int, taken: list[bool]) -> Iterator[tuple[int, int]]:
     """Yield capitalised names ending in a street word ("Press Street", "Elm Ave.") outside entities."""
     streets = load_rules().street_words
+    texts, lowers, pos = table.texts, table.lowers, table.pos
     for k in range(start + 1, end):
-        tok = doc[k]
-        if taken[k] or tok.lower_ not in streets or not tok.text[:1].isupper():
+        if taken[k] or lowers[k] not in streets or not texts[k][:1].isupper():
             continue
         first = k
-        while first - 1 >= start and not taken[first - 1] and doc[first - 1].pos_ == "PROPN" and doc[first - 1].text[:1].isupper():
+        while (
+            first - 1 >= start and not taken[first - 1] and pos[first - 1] == _PROPN and texts[first - 1][:1].isupper()
+        ):
             first -= 1
         if first < k:
-            yield doc[first : k + 1]
+            yield first, k + 1
 
 
-def _datelines(doc: Doc, taken: list[bool]) -> Iterator[Span]:
+def _datelines(table: TokenTable, taken: list[bool]) -> Iterator[tuple[int, int]]:
     """Yield an all-caps place at the start of a line before a dash, "(AP)" or a comma."""
-    for tok in doc:
-        if taken[tok.i] or not tok.text.isupper() or not tok.is_alpha:
+    texts = table.texts
+    n = len(texts)
+    for i, word in enumerate(texts):
+        if taken[i] or not word.isupper() or not table.alpha[i]:
             continue
-        if tok.i > 0 and "\n" not in doc[tok.i - 1].whitespace_ + doc[tok.i - 1].text:
+        # A token's trailing whitespace is a single space at most: a line break is a token of its own.
+        if i > 0 and "\n" not in texts[i - 1]:
             continue
-        end = tok.i
-        while end < len(doc) and not taken[end] and (doc[end].text.isupper() or doc[end].text == "."):
+        end = i
+        while end < n and not taken[end] and (texts[end].isupper() or texts[end] == "."):
             end += 1
-        if end >= len(doc) or not doc[end].text.startswith(DATELINE_DASHES + (",",)):
+        if end >= n or not texts[end].startswith(DATELINE_DASHES + (",",)):
             continue
-        span = doc[tok.i : end]
-        while len(span) and span[-1].text == ".":
-            span = span[:-1]
-        if len(span) and (place_candidates(span.text.title()) or _state_follows(doc, end)):
-            yield span
+        last = end
+        while last > i and texts[last - 1] == ".":
+            last -= 1
+        if last > i and (place_candidates(table.span_text(i, last).title()) or _state_follows(texts, end)):
+            yield i, last
 
 
-def _state_follows(doc: Doc, i: int) -> bool:
+def _state_follows(texts: list[str], i: int) -> bool:
     """Return whether ", <state abbreviation>" starts at token ``i`` ("TOONE, Tenn. --")."""
-    if i + 1 >= len(doc) or doc[i].text != ",":
+    if i + 1 >= len(texts) or texts[i] != ",":
         return False
-    text = doc[i + 1].text
-    if not text.endswith(".") and i + 2 < len(doc) and doc[i + 2].text == ".":
+    text = texts[i + 1]
+    if not text.endswith(".") and i + 2 < len(texts) and texts[i + 2] == ".":
         text += "."
     return abbreviation_admin1(text) is not None
 
 
-def _abbreviations(doc: Doc, taken: list[bool]) -> list[PlaceSpan]:
+def _abbreviations(table: TokenTable, taken: list[bool]) -> list[PlaceSpan]:
     """Find state abbreviations after a town and a comma ("Hawthorne, Calif.")."""
     out = []
-    for tok in doc[2:]:
-        if taken[tok.i] or doc[tok.i - 1].text != ",":
+    texts = table.texts
+    n = len(texts)
+    for i in range(2, n):
+        if taken[i] or texts[i - 1] != ",":
             continue
-        text = tok.text
+        text = texts[i]
         # The tokenizer may split "W.Va." or keep the period apart from "Calif".
-        if not text.endswith(".") and tok.i + 1 < len(doc) and doc[tok.i + 1].text == ".":
+        if not text.endswith(".") and i + 1 < n and texts[i + 1] == ".":
             text += "."
         name = text
-        if not abbreviation_admin1(text, postal=True) and abbreviation_admin1(text, bare=_bare_ok(doc[tok.i : tok.i + 1])):
+        if not abbreviation_admin1(text, postal=True) and abbreviation_admin1(text, bare=_bare_ok_at(table, i + 1)):
             name = text + "."
-        if abbreviation_admin1(name, postal=True) and doc[tok.i - 2].text[:1].isupper():
-            end = tok.idx + len(text)
-            out.append(PlaceSpan(tok.idx, end, name, hint="admin1", label="GPE"))
-            taken[tok.i] = True
+        if abbreviation_admin1(name, postal=True) and texts[i - 2][:1].isupper():
+            start = table.idx[i]
+            out.append(PlaceSpan(start, start + len(text), name, hint="admin1", label="GPE"))
+            taken[i] = True
     return out
 
 
@@ -459,6 +492,11 @@ def _bare_ok(span: Span) -> bool:
     return nxt is None or not nxt.text[:1].isupper() or nxt.is_punct
 
 
+def _bare_ok_at(table: TokenTable, nxt: int) -> bool:
+    """``_bare_ok`` for a word whose next token is ``nxt``."""
+    return nxt >= len(table.texts) or not table.texts[nxt][:1].isupper() or table.punct[nxt]
+
+
 def _street_after(part: Span, rules: PlaceRules) -> bool:
     """Return whether a capitalised street word follows ``part`` ("Hearne Avenue", "Elm St.")."""
     doc = part.doc
@@ -468,9 +506,8 @@ def _street_after(part: Span, rules: PlaceRules) -> bool:
     return nxt.text[:1].isupper() and nxt.lower_ in rules.street_words and not nxt.ent_type_
 
 
-def _mark_streets(doc: Doc, found: list[PlaceSpan], rules: PlaceRules) -> None:
+def _mark_streets(text: str, found: list[PlaceSpan], rules: PlaceRules) -> None:
     """Mark town names used as streets: "the 3700 block of Hearne", "on Hearne" after "Hearne Avenue"."""
-    text = doc.text
     stems = set()
     for f in found:
         words = f.name.split()
@@ -486,9 +523,8 @@ def _mark_streets(doc: Doc, found: list[PlaceSpan], rules: PlaceRules) -> None:
             f.street, f.label = True, "FAC"
 
 
-def _link_containers(doc: Doc, found: list[PlaceSpan]) -> None:
+def _link_containers(text: str, found: list[PlaceSpan]) -> None:
     """Mark "A, B" pairs where B is the region that contains A; join "Washington, D.C."."""
-    text = doc.text
     i = 0
     while i + 1 < len(found):
         a, b = found[i], found[i + 1]
@@ -542,9 +578,8 @@ def _region_holding(town: PlaceSpan, cands: list) -> str | None:
     return None
 
 
-def _link_lists(doc: Doc, found: list[PlaceSpan]) -> None:
+def _link_lists(text: str, found: list[PlaceSpan]) -> None:
     """Mark neighbours in a list of places ("Utah, Washington and Wisconsin"; "California or Washington")."""
-    text = doc.text
     for i, (a, b) in enumerate(zip(found, found[1:])):
         if a.demonym or b.demonym or a.container == i + 1:
             continue
@@ -553,12 +588,11 @@ def _link_lists(doc: Doc, found: list[PlaceSpan]) -> None:
             b.peers += (i,)
 
 
-def _mark_dateline(doc: Doc, found: list[PlaceSpan]) -> None:
+def _mark_dateline(text: str, found: list[PlaceSpan]) -> None:
     """Give more weight to a dateline place ("BEIRUT (AP) --", "Leshan, China --")."""
     if not found:
         return
     first = found[0]
-    text = doc.text
     line_start = text.rfind("\n", 0, first.start) + 1
     if first.start - line_start > 2:
         return

@@ -39,6 +39,7 @@ from ..normalize.quantities import (
     tidy,
     unit_name,
 )
+from .tokens import doc_text
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
@@ -101,7 +102,7 @@ def _patterns() -> dict[str, re.Pattern[str]]:
     cur = load_currencies()
 
     def alt(words):
-        return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
+        return _alternation(words)
 
     numw = alt(rules.number_words)
     units = alt(rules.units)
@@ -115,7 +116,6 @@ def _patterns() -> dict[str, re.Pattern[str]]:
         "percent": re.compile(r"^\s*(%|per[\s-]?cent\b|pct\b|pc\b|percentage[\s-]points?\b|percent(?:age)?\s+points?\b"
                               r"|percentage\b)", re.I),
         "cur_name": re.compile(rf"^\s*(?:of\s+)?(?:(?:[A-Z][a-z]+\s)?)?({names})\b", re.I),
-        "cur_name_plain": re.compile(rf"^\s*({names})\b", re.I),
         "cur_code_after": re.compile(r"^\s*([A-Z]{3})\b"),
         "cur_symbol_after": re.compile(
             "^ ?(" + alt(s for s in cur.symbols if not re.search(r"[A-Za-z]", s)) + r")(?![\w$€£¥])"),
@@ -130,6 +130,67 @@ def _patterns() -> dict[str, re.Pattern[str]]:
             r"all|those|these|them|that|this|million|billion|trillion)\b)"
             r"|\b(quarter|half)(?=\s+(?:million|billion|trillion)\b)", re.I),
     }
+
+
+# Characters that IGNORECASE matching may take for one another beyond plain case pairs.
+_FOLD_GROUPS = ("iİı", "sſ", "kK")
+
+
+def _folds_together(a: str, b: str) -> bool:
+    """Whether ``a`` and ``b`` might match the same character under re.IGNORECASE (erring towards yes)."""
+    if a.lower() == b.lower() or a.upper() == b.upper() or a.casefold() == b.casefold():
+        return True
+    return any(a.lower() in g and b.lower() in g or a in g and b in g for g in _FOLD_GROUPS)
+
+
+def _alternation(words) -> str:
+    """A regex for ``words`` that tries them longest first, as a sorted alternation would, with shared prefixes merged.
+
+    An alternation of hundreds of literals is tried word by word at every position and takes
+    tens of milliseconds to compile; the prefix tree fails at the first character that fits no
+    word.  Where two branches start with characters that case-insensitive matching may
+    confuse, the tree would change which word is tried first, so the plain alternation is kept.
+    """
+    words = set(words)
+    trie: dict[str, dict] = {}
+    for w in words:
+        node = trie
+        for ch in w:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def build(node: dict[str, dict]) -> str | None:
+        keys = [k for k in node if k]
+        if any(_folds_together(a, b) for i, a in enumerate(keys) for b in keys[i + 1 :]):
+            return None
+        parts = []
+        for k in sorted(keys):
+            rest, chars = node[k], [k]
+            # A chain with one way on is a plain literal.
+            while len(rest) == 1 and "" not in rest:
+                (k2, rest), = rest.items()
+                chars.append(k2)
+            tail = build(rest)
+            if tail is None:
+                return None
+            parts.append(re.escape("".join(chars)) + tail)
+        if not parts:
+            return ""
+        body = parts[0] if len(parts) == 1 else "(?:" + "|".join(parts) + ")"
+        # The longer words go first: the end of a word here is tried only after every continuation.
+        return f"(?:{body})?" if "" in node else body
+
+    tree = build(trie) if words else None
+    if tree is None:
+        return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+    return tree
+
+
+@lru_cache(maxsize=1)
+def _cur_name_plain() -> re.Pattern[str]:
+    """A currency name right after an amount, with no adjective before it (compiled when first needed: it seldom is)."""
+    cur = load_currencies()
+    return re.compile(rf"^\s*({_alternation(list(cur.names) + list(cur.minor))})\b", re.I)
 
 
 def _words_before(text: str, pos: int, n: int = 4) -> list[str]:
@@ -240,8 +301,12 @@ def _currency_before(text: str, s: int, e: int) -> tuple[str, int] | None:
         if letters.upper() in cur.codes and letters.upper() not in _NOT_CODES:
             return letters.upper(), s - (len(left) - m.start(1))
     stripped = left[:-1] if left.endswith(" ") else left
-    for sym in _symbols_longest():
-        if not stripped.endswith(sym):
+    # Longest symbol first; two symbols of one length cannot both end the same text.
+    for size in _symbol_lengths():
+        if size > len(stripped):
+            continue
+        sym = stripped[len(stripped) - size :]
+        if sym not in cur.symbols:
             continue
         start = s - (len(left) - len(stripped)) - len(sym)
         if sym[-1].isalpha() and len(stripped) < len(left) and len(sym) < 2:
@@ -260,8 +325,21 @@ def _currency_before(text: str, s: int, e: int) -> tuple[str, int] | None:
 
 
 @lru_cache(maxsize=1)
-def _symbols_longest() -> tuple[str, ...]:
-    return tuple(sorted(load_currencies().symbols, key=len, reverse=True))
+def _symbol_lengths() -> tuple[int, ...]:
+    """The lengths of the currency symbols, longest first."""
+    return tuple(sorted({len(sym) for sym in load_currencies().symbols}, reverse=True))
+
+
+_IDENTIFIER_WORDS: dict[int, tuple[QuantityRules, frozenset[str]]] = {}
+
+
+def _identifier_words(rules: QuantityRules) -> frozenset[str]:
+    """The identifier nouns of ``rules`` with and without their final period ("No.", "No"), built once."""
+    hit = _IDENTIFIER_WORDS.get(id(rules))
+    if hit is None or hit[0] is not rules:
+        hit = _IDENTIFIER_WORDS[id(rules)] = (
+            rules, rules.identifier_nouns | {p.rstrip(".") for p in rules.identifier_nouns})
+    return hit[1]
 
 
 def _currency_prefixed(text: str, s: int, e: int) -> bool:
@@ -594,7 +672,7 @@ def _currency_after(text: str, e: int, value: float | int, item: _Item) -> tuple
             if code is None and not adj[:1].isupper() and name not in ("crowns", "crown", "dollars", "dollar"):
                 code = cur.names.get(name)
                 if code is not None:
-                    m = _patterns()["cur_name_plain"].match(text[e:]) or m
+                    m = _cur_name_plain().match(text[e:]) or m
         else:
             code = cur.names.get(name)
         if code is not None:
@@ -657,7 +735,7 @@ def _skip(doc: Doc, text: str, it: _Item, rules: QuantityRules,
             not it.unit.endswith("-old") and not re.match(r"^[\s-]*old\b", text[it.end:]):
         return True
     # identifiers: Section 427, Row 21, No. 10, version 2, Game 2
-    if prev and prev.rstrip(".") in rules.identifier_nouns | {p.rstrip(".") for p in rules.identifier_nouns} and \
+    if prev and prev.rstrip(".") in _identifier_words(rules) and \
             prev not in rules.identifier_exceptions and it.currency is None and not it.pct:
         raw_before = text[max(0, it.start - 12):it.start].rstrip()
         if raw_before and not raw_before.endswith((",", "(")) and not it.measure:
@@ -862,7 +940,7 @@ def extract_quantities(
         [(20000, 'CNY', None), (3250, 'USD', 0)]
     """
     rules = load_quantity_rules()
-    text = doc.text
+    text = doc_text(doc)
     blocked = _blocked(text, dates)
     cores = _digit_cores(text, rules)
     word_items = [w for w in _word_cores(doc, text, rules) if not _overlaps(w.start, w.end, [(c.start, c.end) for c in cores])]

@@ -99,6 +99,7 @@ def _grammar() -> dict[str, re.Pattern[str]]:
         ),
         "dmy": re.compile(rf"^(?:{wday},? )?{day} (?:of )?{month}(?:,? {year})?$"),
         "my": re.compile(rf"^{month},? (?:of )?{year}$"),
+        "month_spelled_year": re.compile(rf"^{month},? (?:of )?(?P<words>nineteen .+|two thousand.*)$"),
         "m_rel_year": re.compile(rf"^{month},? (?:of )?(?P<rel>last|this|next) year$"),
         "month": re.compile(rf"^{month}$"),
         "wday_pod": re.compile(rf"^{wday}(?: {pod})?$"),
@@ -108,6 +109,7 @@ def _grammar() -> dict[str, re.Pattern[str]]:
         "rel_season": re.compile(rf"^{rel} {season}$"),
         "season_year": re.compile(rf"^{season}(?: of)? {year}$"),
         "season": re.compile(rf"^{season}$"),
+        "season_spelled_year": re.compile(rf"^(?:the )?{season}(?: of)? (?P<words>nineteen .+)$"),
         "rel_pod": re.compile(rf"^(?P<rel>this|last|that) {pod}$"),
         "pod": re.compile(rf"^(?:the )?{pod}$"),
         "day_ref": re.compile(rf"^(?P<ref>{_alt(lx['day_refs'])})(?: {pod})?$"),
@@ -621,7 +623,7 @@ def _parse_calendar(s: str, b: date | None, anc, tense) -> Timex | None:
     m = g["my"].match(s)
     if m:
         return Timex("DATE", f"{m['year']}-{lx['months'][m['month']]:02d}", "month")
-    m = re.match(rf"^(?P<month>{_alt(lx['months'])}),? (?:of )?(?P<words>nineteen .+|two thousand.*)$", s)
+    m = g["month_spelled_year"].match(s)
     if m and _spelled_year(m["words"]):
         return Timex("DATE", f"{_spelled_year(m['words']):04d}-{lx['months'][m['month']]:02d}", "month")
     m = g["m_rel_year"].match(s)
@@ -663,7 +665,7 @@ def _parse_calendar(s: str, b: date | None, anc, tense) -> Timex | None:
     m = g["season_year"].match(s)
     if m:
         return Timex("DATE", f"{m['year']}-{lx['seasons'][m['season']]}", "season")
-    m = re.match(rf"^(?:the )?(?P<season>{_alt(lx['seasons'])})(?: of)? (?P<words>nineteen .+)$", s)
+    m = g["season_spelled_year"].match(s)
     if m and _spelled_year(m["words"]):
         return Timex("DATE", f"{_spelled_year(m['words']):04d}-{lx['seasons'][m['season']]}", "season")
     m = g["year_period"].match(s)
