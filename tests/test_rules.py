@@ -156,3 +156,18 @@ class TestUserRules:
         result = CliRunner().invoke(cli, ["extract", "-", "--rules", str(path)], input="Nothing happened.")
         assert result.exit_code != 0
         assert "bad.toml" in result.stderr and "line 1" in result.stderr
+
+    def test_instrument_verbs_and_weapons_from_a_rules_file(self, nlp, tmp_path):
+        path = write(tmp_path, "club.toml",
+                     "wound_instruments = [\"machete\"]\n\n[types.injure]\ninstrument_verbs = [\"slash\"]\n")
+        rules = load_rules((str(path),))
+        assert rules.instrument_index["slash"] == "injure" and "machete" in rules.wound_instruments
+        rec = factx.extract("A machete slashed the farmer in the arm.", nlp=nlp,
+                            settings=factx.Settings(rules=(str(path),)))
+        assert [(e.type, e.count["value"]) for e in rec.events if e.type == "injure"] == [("injure", 1)]
+
+    @pytest.mark.parametrize("key", ["instrument_verbs", "strict_verbs"])
+    def test_verb_lists_must_be_words(self, tmp_path, key):
+        path = write(tmp_path, "bad.toml", f"[types.detain]\n{key} = [1]\n")
+        with pytest.raises(RulesError, match=key):
+            load_rules((str(path),))

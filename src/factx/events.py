@@ -23,8 +23,13 @@ from .models import DateMention, Event, Focus, MoneyMention, NumberMention, Plac
 SPECIFICITY = {"landmark": 5, "city": 4, "admin2": 3, "admin1": 2, "region": 1, "country": 1}
 PASSIVE_SUBJECTS = {"nsubjpass", "csubjpass"}
 SINGULAR_DETS = {"a", "an", "one", "another", "the", "this", "that", "each", "either"}
-ONE_PRONOUNS = {"he", "she", "him", "her", "himself", "herself"}
+ONE_PRONOUNS = {"he", "she", "him", "her", "his", "himself", "herself"}
 PLURAL_PRONOUNS = {"they", "them", "both"}
+BODY_REGIONS = {"side", "part", "front", "back", "half", "rest"}  # "the right side of his body"
+GROUP_WORDS = {"duo": 2, "pair": 2, "trio": 3, "quartet": 4}  # "the duo were arrested"
+PARTITIVE_HEADS = {"percent", "cent", "%", "some", "many", "most", "all", "half", "majority", "none", "dozens",
+                   "scores", "hundreds", "thousands", "number", "lot", "rest", "one", "each", "several", "few"}
+THING_PRONOUNS = {"it", "itself", "this", "that", "which", "what", "something", "anything", "everything"}
 TIME_ONLY = re.compile(r"(?:(?:at|about|around|approximately|roughly|shortly|just|before|after|until|by)\s+)*"
                        r"\d{1,2}(?::\d\d)?\s*(?:[ap]\.?\s?m\.?|o'clock|hours?)?(?:\s+[A-Z]{2,4})?\.?", re.I)
 CAUSE_PREPOSITIONS = {"in", "by", "during", "after", "due", "to", "from", "following", "because", "owing"}
@@ -53,6 +58,8 @@ class EventType:
     price_of: tuple[str, ...] = ()  # a bare mention of this type right after one of these gives its price
     retype: tuple[tuple[str, str], ...] = ()  # (modifier, type): "fatally shot" is a kill, not an injury
     yields_to: tuple[str, ...] = ()  # dropped when an event of one of these types has the same patient
+    instrument_verbs: tuple[str, ...] = ()  # triggers only with a weapon or a body part: "a bullet struck him"
+    strict_verbs: tuple[str, ...] = ()  # verbs of many senses ("hold"): the patient must be named as a person
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -72,6 +79,9 @@ class Rules:
     irrealis_verbs: frozenset[str] = frozenset()
     irrealis_modals: frozenset[str] = frozenset()
     participant_suffixes: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    wound_instruments: frozenset[str] = frozenset()
+    body_parts: frozenset[str] = frozenset()
+    instrument_index: dict[str, str] = field(default_factory=dict)
     verb_index: dict[str, str] = field(default_factory=dict)
     noun_index: dict[str, str] = field(default_factory=dict)
     adj_index: dict[str, str] = field(default_factory=dict)
@@ -79,8 +89,10 @@ class Rules:
 
 
 _TYPE_KEYS = {"verbs", "nouns", "adjectives", "light_verbs", "intransitive", "patient", "participants",
-              "money", "count_expected", "price_of", "retype", "yields_to"}
-_LIST_KEYS = {"verbs", "nouns", "adjectives", "light_verbs", "intransitive", "price_of", "yields_to"}
+              "money", "count_expected", "price_of", "retype", "yields_to", "instrument_verbs",
+              "strict_verbs"}
+_LIST_KEYS = {"verbs", "nouns", "adjectives", "light_verbs", "intransitive", "price_of", "yields_to",
+              "instrument_verbs", "strict_verbs"}
 
 
 def _merge(base: dict[str, Any], extra: dict[str, Any], *, name: str) -> dict[str, Any]:
@@ -221,8 +233,12 @@ def load_rules(extra_files: tuple[str, ...] = ()) -> Rules:
         irrealis_verbs=frozenset(base.get("irrealis_verbs", [])),
         irrealis_modals=frozenset(base.get("irrealis_modals", [])),
         participant_suffixes={k: tuple(v) for k, v in base.get("participant_suffixes", {}).items()},
+        wound_instruments=frozenset(base.get("wound_instruments", [])),
+        body_parts=frozenset(base.get("body_parts", [])),
     )
     for t in types.values():
+        for w in t.instrument_verbs:
+            rules.instrument_index.setdefault(w.lower(), t.name)
         for kind, words, index in (("verb", t.verbs, rules.verb_index), ("noun", t.nouns, rules.noun_index),
                                    ("adj", t.adjectives, rules.adj_index)):
             for w in words:
@@ -298,7 +314,9 @@ def find_triggers(doc: Doc | SpacySpan, rules: Rules) -> list[_Trigger]:
         lemma = tok.lemma_.lower()
         etype = None
         kind = ""
-        if tok.pos_ == "VERB" and lemma in rules.verb_index:
+        if tok.pos_ == "VERB" and lemma in rules.instrument_index and _wounding(tok, rules):
+            etype, kind = rules.instrument_index[lemma], "verb"
+        elif tok.pos_ == "VERB" and lemma in rules.verb_index:
             # A particle makes another verb ("held up", "held back"); phrasal triggers are matched above.
             if not any(c.dep_ == "prt" for c in tok.children):
                 etype, kind = rules.verb_index[lemma], "verb"
@@ -310,6 +328,66 @@ def find_triggers(doc: Doc | SpacySpan, rules: Rules) -> list[_Trigger]:
             found.append(_Trigger(etype, tok, tok.idx, tok.idx + len(tok.text), kind))
     found.sort(key=lambda t: t.start)
     return found
+
+
+def _wounding(tok: Token, rules: Rules) -> bool:
+    """A verb of striking tells of a wound when a weapon strikes or a body part is hit ("a bullet struck her")."""
+    subj = _subject(tok)
+    if subj is not None and not _is_passive(tok) and subj.lemma_.lower() in rules.wound_instruments:
+        return True
+    for c in tok.children:
+        objs = [g for g in c.children if g.dep_ == "pobj"]
+        if c.dep_ == "agent" or (c.dep_ == "prep" and c.lower_ in ("by", "with")):
+            if any(g.lemma_.lower() in rules.wound_instruments for g in objs):
+                return True
+        if c.dep_ == "prep" and c.lower_ in ("in", "on") and any(g.lemma_.lower() in rules.body_parts for g in objs):
+            return True  # "was struck in the shoulder", "hitting him in the legs"
+        if c.dep_ in ("dobj", "obj") and c.lemma_.lower() in rules.body_parts:
+            return True  # "struck the knee of a girl"
+    return False
+
+
+def _owner_of_body_part(patient: Token | None, rules: Rules) -> Token | None:
+    """Who a wounded body part belongs to: "struck the knee of an 11-year-old girl" -> girl."""
+    if patient is None or patient.lemma_.lower() not in rules.body_parts:
+        return patient
+    for c in patient.children:
+        if c.dep_ == "prep" and c.lower_ == "of":
+            return next((g for g in c.children if g.dep_ == "pobj"), patient)
+    return patient
+
+
+DATELINE_DASHES = {"—", "–", "-", "--", "―"}
+
+
+def _dateline_end(sent: SpacySpan) -> int:
+    """The index of the first token after a leading dateline ("MANSFIELD (WCMH) —", "varanasi:"), else the start."""
+    first = sent[0]
+    if not first.is_alpha:
+        return sent.start
+    if first.text.isupper() and len(first.text) > 1:
+        for t in sent[1:14]:
+            if t.text in DATELINE_DASHES and (t.text != "-" or (t.doc[t.i - 1].whitespace_ and t.whitespace_)):
+                return t.i + 1
+    for t in sent[1:5]:
+        # "varanasi:", "new delhi:" -- a place name and a colon, with no verb before it.
+        if t.text == ":" and all(u.pos_ in ("PROPN", "NOUN", "ADJ") or u.is_punct for u in sent[:t.i - sent.start]):
+            return t.i + 1
+    return sent.start
+
+
+def _past_dateline(patient: Token | None, trig: _Trigger) -> Token | None:
+    """A dateline read as the subject ("MANSFIELD — Five teenagers were shot") gives way to the real subject."""
+    if patient is None:
+        return None
+    end = _dateline_end(patient.sent)
+    if patient.i >= end:
+        return patient
+    for t in patient.sent:
+        if (t.i >= end and t.dep_ in ("nsubj", "nsubjpass", "appos") and t.pos_ in ("NOUN", "PROPN", "PRON", "NUM")
+                and (t.head.i < end or t.head.i == trig.token.i or (t.i < trig.token.i and trig.token.is_ancestor(t)))):
+            return t
+    return patient
 
 
 def _in_span(start: int, end: int, tokens: Iterable[Token]) -> bool:
@@ -337,10 +415,15 @@ def _subject(tok: Token) -> Token | None:
             return _antecedent(c, tok)
     if tok.dep_ == "acl" and tok.tag_ == "VBG" and tok.head.pos_ in ("NOUN", "PROPN", "PRON"):
         return tok.head  # "a girl suffering from a gunshot wound"
+    if (tok.dep_ == "acl" and tok.tag_ in ("VBN", "VBD") and tok.head.pos_ in ("NOUN", "PROPN")
+            and any(c.dep_ in ("dobj", "obj") for c in tok.children)):
+        return tok.head  # "dharwad: police arrested 50 workers" parsed as police <- arrested
     if tok.dep_ == "conj" and tok.head.pos_ in ("VERB", "AUX"):
         return _subject(tok.head)
     if tok.dep_ in ("xcomp", "pcomp") and tok.head.pos_ == "VERB":
         return _subject(tok.head)
+    if tok.dep_ == "dep" and tok.head.pos_ == "VERB" and tok.head.tag_ == "VBD":
+        return _subject(tok.head)  # "police sentries posted there killed one": a reduced relative read as the verb
     if tok.dep_ == "advcl" and tok.tag_ == "VBG" and tok.head.pos_ == "VERB":
         return _subject(tok.head)  # "police opened fire, killing two": the participle shares the subject
     return None
@@ -350,7 +433,10 @@ def _is_passive(tok: Token) -> bool:
     if any(c.dep_ in PASSIVE_SUBJECTS or c.dep_ == "auxpass" or c.dep_ == "agent" for c in tok.children):
         return True
     # A reduced relative ("a woman arrested by police", "11 babies rescued") is passive in meaning,
-    # and so is a participle small clause ("found three people shot to death").
+    # and so is a participle small clause ("found three people shot to death"); with a direct object it is
+    # an active verb the parser hung off the noun before it ("dharwad: police arrested over 50 workers").
+    if any(c.dep_ in ("dobj", "obj") for c in tok.children):
+        return False
     return tok.tag_ == "VBN" and (tok.dep_ in ("acl", "amod") or _small_clause(tok))
 
 
@@ -367,12 +453,26 @@ def _patient(trig: _Trigger, etype: EventType) -> Token | None:
                 for g in c.children:
                     if g.dep_ == "pobj":
                         return g
+        possessors = [c for c in tok.children if c.dep_ == "poss" and c.tag_ != "WP$"]
+        if tok.dep_ == "pobj" and (tok.head.lower_ in ("in", "on", "to", "into", "through", "across") or (
+                tok.head.lower_ == "of" and tok.head.head.lemma_.lower() in BODY_REGIONS)):
+            possessors = []  # "shot in his upper body", "the right side of his body": where the wound is
+        # "his arrest in Dubai", "Wilder's death"; "his or her body" is anyone's, no one's in particular.
+        if (len(possessors) == 1 and (possessors[0].pos_ == "PROPN" or possessors[0].lower_ in ONE_PRONOUNS)
+                and not any(c.dep_ in ("conj", "cc") for c in possessors[0].children)):
+            return possessors[0]
         if tok.head.lemma_.lower() in etype.light_verbs:
             return _subject(tok.head)
         if tok.head.dep_ == "prep" and tok.head.head.lemma_.lower() in etype.light_verbs:
-            return _subject(tok.head.head)  # "suffering from a gunshot wound"
+            # "suffering from a gunshot wound", "is in custody"; "keep Ansari in custody": the object.
+            verb = tok.head.head
+            obj = next((c for c in verb.children if c.dep_ in ("dobj", "obj")), None)
+            return obj if obj is not None else _subject(verb)
         if tok.dep_ == "pobj" and tok.head.lower_ == "with":
             return _bearer(tok.head.head)  # "a man with a gunshot wound", "three others are in hospital with wounds"
+        if (tok.dep_ == "pobj" and tok.head.lower_ in ("in", "under") and tok.head.head.pos_ in ("NOUN", "PROPN")
+                and tok.head.head.lemma_.lower() not in etype.nouns):  # "deaths in custody": no participant
+            return tok.head.head  # "a suspect in custody"
         return None
     if trig.kind == "adj":
         if tok.dep_ in PREDICATIVE_DEPS and tok.head.pos_ == "VERB":
@@ -400,6 +500,11 @@ def _patient(trig: _Trigger, etype: EventType) -> Token | None:
         for aux in auxpass:  # "workers were on Wednesday taken into custody": the subject hangs off "were"
             subj = next((c for c in aux.children if c.dep_ in ("nsubj", "nsubjpass")), None)
             if subj is not None:
+                return subj
+        if auxpass and tok.dep_ in ("ccomp", "conj") and tok.head.pos_ == "VERB":
+            # "15 workers trying to enforce the bandh were arrested": the subject was taken by the participle.
+            subj = next((c for c in tok.head.children if c.dep_ == "nsubj"), None)
+            if subj is not None and subj.i < auxpass[0].i and tok.head.tag_ == "VBG":
                 return subj
         if tok.dep_ in ("acl", "amod"):
             return tok.head
@@ -475,6 +580,16 @@ def _one(tok: Token, start: int, unit: str | None) -> dict[str, Any]:
 
 def _single_count(patient: Token, ctx: _Context) -> dict[str, Any] | None:
     """The count of one noun phrase: its number, else 1 for a singular person or thing."""
+    if patient.lemma_.lower() == "total":
+        # "a total of 47 miscreants": the total is the count of what it is a total of.
+        of = [g for c in patient.children if c.dep_ == "prep" and c.lower_ == "of" for g in c.children
+              if g.dep_ == "pobj"]
+        if of:
+            return _single_count(of[0], ctx)
+    if patient.lower_ in GROUP_WORDS:
+        end = patient.idx + len(patient.text)
+        return {"value": GROUP_WORDS[patient.lower_], "qualifier": "exact", "unit": None, "text": patient.text,
+                "start": patient.idx, "end": end, "ref": None}
     hit = _mention_at(ctx.numbers, patient)
     if hit is not None and hit[1].kind not in ("ordinal", "percent") and not _is_age(hit[1], ctx.doc):
         return _count_record(hit, unit=hit[1].unit)
@@ -491,8 +606,16 @@ def _single_count(patient: Token, ctx: _Context) -> dict[str, Any] | None:
                     "end": patient.idx + len(patient.text), "ref": None}
     if patient.pos_ == "PRON" and patient.lower_ in ONE_PRONOUNS:
         return _one(patient, patient.idx, None)
+    both = patient.lower_ == "both" or ((patient.lower_ in PLURAL_PRONOUNS or patient.tag_ == "NNS") and any(
+        c.lower_ == "both" and c.dep_ in ("appos", "det", "advmod", "predet") for c in patient.children))
+    if both and not any(c.dep_ == "prep" for c in patient.children):
+        end = patient.idx + len(patient.text)
+        return {"value": 2, "qualifier": "exact", "unit": None, "text": patient.text, "start": patient.idx,
+                "end": end, "ref": None}
     # A name counts one person; an all-capitals word is a dateline ("PINETOWN -"), not a victim.
-    if patient.pos_ == "PROPN" and patient.ent_type_ in ("PERSON", "") and not patient.text.isupper():
+    if (patient.pos_ == "PROPN" and (patient.ent_type_ in ("PERSON", "") or patient.dep_ == "poss"
+                                     or _age_apposed(patient))
+            and not patient.text.isupper()):
         first = min(t.idx for t in patient.subtree if t.dep_ in ("compound", "flat") or t is patient)
         return _one(patient, first, None)
     if patient.tag_ in ("NN", "JJ") and patient.pos_ in ("NOUN", "ADJ", "PROPN"):
@@ -500,6 +623,72 @@ def _single_count(patient: Token, ctx: _Context) -> dict[str, Any] | None:
         if det is not None and (det.lower_ in SINGULAR_DETS or det.dep_ == "poss"):
             return _one(patient, det.idx, _noun_phrase_unit(patient) if patient.pos_ == "NOUN" else None)
     return None
+
+
+def _by_authority(verb: Token, rules: Rules) -> bool:
+    """Whether the police or another authority did it: "the duo were arrested by a police team".
+
+    What the police arrest, detain or shoot is people, whatever noun names them ("the duo", "miscreants").
+    """
+    authority = rules.participants.get("authority", frozenset())
+    doers = [g for c in verb.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"]
+    if not _is_passive(verb):
+        subj = _subject(verb)
+        doers += [subj] if subj is not None else []
+    for d in doers:
+        names = {d.lemma_.lower(), d.lower_} | {c.lower_ for c in d.children if c.dep_ == "compound"}
+        if names & authority or any(g.lemma_.lower() in authority for g in d.subtree if g.dep_ == "pobj"):
+            return True  # "a team comprising personnel of the police"
+    return False
+
+
+def _indefinite_or_bare(tok: Token | None, rules: Rules) -> bool:
+    """A noun introduced by "a"/"one" or by nothing (a name, in lower-case text), that names no event.
+
+    "police arrested one mohammad shahid", "police killed a ram bhakt"; not "helped to arrest the situation"
+    or "apprehends reprisal killings".
+    """
+    if tok is None or tok.pos_ not in ("NOUN", "PROPN") or tok.lemma_.lower() in rules.noun_index:
+        return False
+    dets = [c.lower_ for c in tok.children if c.dep_ in ("det", "nummod", "poss")]
+    return all(d in ("a", "an", "one", "another") for d in dets)
+
+
+def _named_person(verb: Token, patient: Token | None, etype: EventType, rules: Rules) -> bool:
+    """For a verb of many senses, a patient that is surely a person, in a clause of the event's own sense.
+
+    "two held for murder" is a detention; "meetings were held", "they held him responsible" are not.
+    """
+    if patient is None or any(c.dep_ in ("oprd", "acomp", "xcomp", "ccomp") for c in verb.children):
+        return False
+    if any(c.dep_ == "amod" and c.i > patient.i for c in patient.children):
+        return False  # "held the officials responsible": an adjective after the noun is its predicate
+    if patient.pos_ == "PROPN" and patient.ent_type_ in ("PERSON", ""):
+        return True
+    if patient.pos_ == "PRON":
+        return patient.lower_ in ONE_PRONOUNS or patient.lower_ in ("them", "him", "her")
+    words = rules.participants.get(etype.participants, frozenset())
+    return patient.lemma_.lower() in words or patient.lower_ in words
+
+
+def _bare_name(tok: Token, rules: Rules) -> bool:
+    """A bare noun that a passive clause says the authorities acted on: a name the tagger took for a common noun.
+
+    "siddiqui was picked up by police": a singular count noun without a determiner is not English unless it
+    names someone.
+    """
+    if tok.pos_ != "NOUN" or tok.dep_ != "nsubjpass" or not tok.is_alpha:
+        return False
+    if any(c.dep_ in ("det", "poss", "nummod", "amod", "compound") for c in tok.children):
+        return False
+    authority = rules.participants.get("authority", frozenset())
+    doers = [g for c in tok.head.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"]
+    return any(g.lemma_.lower() in authority or g.lower_ in authority for g in doers)
+
+
+def _age_apposed(tok: Token) -> bool:
+    """A name followed by an age ("Kionn Lamothe, 25,") names a person, whatever the entity tagger said."""
+    return any(c.dep_ == "appos" and c.like_num for c in tok.children)
 
 
 def _conjuncts(tok: Token) -> list[Token]:
@@ -517,6 +706,13 @@ def _count(patient: Token | None, trig: _Trigger, ctx: _Context) -> dict[str, An
         if len(members) > 1:
             # "Javarrie Robertson and his father were killed": one count for the coordinated victims.
             parts = [_single_count(m, ctx) for m in members]
+            if parts[0] is not None and parts[0]["value"] == 1 and parts[0]["ref"] is None:
+                # "a woman and toddler": the article of the first noun serves the bare singular ones after it.
+                parts = [p if p is not None or m.tag_ != "NN" or any(c.dep_ == "det" for c in m.children)
+                         else _one(m, m.idx, None) for p, m in zip(parts, members)]
+            if (all(p is not None and p["qualifier"] == "exact" for p in parts) and parts[0]["ref"] is not None
+                    and parts[0]["value"] == sum(p["value"] for p in parts[1:])):
+                return parts[0]  # "Two of those men, A and B, died": the names spell out the two
             if all(p is not None and p["qualifier"] == "exact" for p in parts):
                 start, end = parts[0]["start"], max(p["end"] for p in parts)
                 return {"value": sum(p["value"] for p in parts), "qualifier": "exact", "unit": None,
@@ -525,7 +721,10 @@ def _count(patient: Token | None, trig: _Trigger, ctx: _Context) -> dict[str, An
         if rec is not None:
             return rec
     if trig.kind == "noun":
-        hit = _number_in([c for c in tok.children if c.dep_ in ("nummod", "quantmod")], ctx)
+        near = [c for c in tok.children if c.dep_ in ("nummod", "quantmod")]
+        if tok.dep_ == "pobj" and tok.head.lower_ == "of" and tok.head.head.like_num:
+            near.append(tok.head.head)  # "40 of these deaths"
+        hit = _number_in(near, ctx)
         if hit is not None:
             return _count_record(hit, unit=hit[1].unit or tok.text)
     if trig.kind in ("adj", "verb") and patient is None:
@@ -553,6 +752,8 @@ def _count_record(hit: tuple[int, NumberMention], *, unit: str | None) -> dict[s
 def _participant_ok(patient: Token | None, etype: EventType, rules: Rules) -> bool:
     if patient is None or etype.participants in ("any", "thing"):
         return True
+    if patient.pos_ == "PRON" and patient.lower_ in THING_PRONOUNS:
+        return False  # "it will be held at the church"
     if patient.pos_ in ("PRON", "PROPN", "NUM") or patient.ent_type_ in ("PERSON", "NORP", "ORG"):
         return True
     words = rules.participants.get(etype.participants, frozenset())
@@ -564,6 +765,12 @@ def _participant_ok(patient: Token | None, etype: EventType, rules: Rules) -> bo
         # Agent nouns ("rumour mongers", "activists") name people even when no list has them.
         if tok.pos_ == "NOUN" and len(lemma) > 4 and lemma.endswith(suffixes):
             return True
+    if _bare_name(patient, rules):
+        return True
+    part_of = [g for c in patient.children if c.dep_ == "prep" and c.lower_ == "of" for g in c.children
+               if g.dep_ == "pobj"]
+    if part_of and patient.lemma_.lower() in PARTITIVE_HEADS:
+        return _participant_ok(part_of[0], etype, rules)  # "25 per cent of them", "some of the victims"
     # For an event that happens to people, a counted noun is people: "17 ramsevaks were arrested".
     return (etype.participants == "person" and patient.tag_ == "NNS"
             and any(c.dep_ == "nummod" for c in patient.children)
@@ -593,7 +800,10 @@ def _agent(trig: _Trigger, patient: Token | None, rules: Rules) -> Span | None:
     cause = _agent_of_cause(tok, rules)
     if cause is None and trig.kind in ("verb", "adj"):
         # "four were killed and five injured when police opened fire": the cause clause may hang off either conjunct.
-        for other in [c for c in tok.children if c.dep_ == "conj"] + ([tok.head] if tok.dep_ == "conj" else []):
+        conjuncts = [c for c in tok.children if c.dep_ == "conj"] + ([tok.head] if tok.dep_ == "conj" else [])
+        # "one was killed and six others injured when police fired": the second clause may be parsed as a noun.
+        conjuncts += [a for c in conjuncts if c.pos_ == "NOUN" for a in c.children if a.dep_ == "acl"]
+        for other in conjuncts:
             cause = _agent_of_cause(other, rules)
             if cause is not None:
                 break
@@ -607,6 +817,12 @@ def _agent(trig: _Trigger, patient: Token | None, rules: Rules) -> Span | None:
                         return _span_of(g)
         if not _is_passive(tok):
             subj = _subject(tok)
+            if subj is not None and subj.lemma_.lower() in rules.wound_instruments:
+                # "a bullet struck her" names no doer; "police fired 40 rounds, killing two" names the shooter.
+                shooter = _subject(subj.head) if subj.dep_ in ("dobj", "obj") else None
+                if shooter is not None and shooter.lemma_.lower() in rules.wound_instruments:
+                    shooter = None
+                subj = shooter
             if subj is not None and subj != patient and subj.pos_ != "PRON":
                 return _span_of(subj)
     if trig.kind == "noun" and tok.head.pos_ == "VERB":
@@ -615,6 +831,11 @@ def _agent(trig: _Trigger, patient: Token | None, rules: Rules) -> Span | None:
                 for g in c.children:
                     if g.dep_ == "pobj":
                         return _span_of(g)
+    if trig.kind == "noun":
+        # "40 of these deaths took place due to police firing": the cause hangs off the clause of the noun.
+        verb = next((a for a in _ancestors_in_sentence(tok) if a.pos_ in ("VERB", "AUX")), None)
+        if verb is not None and verb.lemma_.lower() not in rules.reporting_verbs:
+            return _agent_of_cause(verb, rules)
     return None
 
 
@@ -626,7 +847,14 @@ def _agent_of_cause(tok: Token, rules: Rules) -> Span | None:
         objs = [g for g in c.children if g.dep_ in ("pobj", "pcomp")]
         # "died due to police firing", "succumbed to the police firing": the cause sits one preposition down.
         objs += [h for g in c.children if g.dep_ == "prep" for h in g.children if h.dep_ in ("pobj", "pcomp")]
+        # "the police firing in which one person was killed": the relative pronoun stands for the firing.
+        objs = [_relative_antecedent(tok, rules) if g.tag_ in ("WDT", "WP") and tok.dep_ == "relcl" else g
+                for g in objs]
         for g in objs:
+            nxt = g.doc[g.i + 1] if g.i + 1 < len(g.doc) else None
+            if (g.pos_ in ("NOUN", "PROPN") and nxt is not None and nxt.lower_ in rules.agentive_causes
+                    and nxt.lower_ != g.lower_):
+                return Span(g.text, g.idx, g.idx + len(g.text))  # "in police firing" with the compound torn apart
             if any(a.dep_ == "acl" and a.lemma_.lower() in rules.agentive_causes for a in g.children):
                 return Span(g.text, g.idx, g.idx + len(g.text))  # "killed in police firing" parsed as police <- firing
             if g.lemma_.lower() in rules.agentive_causes:
@@ -645,13 +873,38 @@ def _agent_of_cause(tok: Token, rules: Rules) -> Span | None:
                 subj = next((g for g in c.children if g.dep_ == "nsubj"), None)
                 if subj is not None and subj.pos_ != "PRON":
                     return _span_of(subj)
+    head = None
     if tok.dep_ in PREDICATIVE_DEPS and tok.head.pos_ == "VERB":
-        # "the police firing that left one dead": the subject of "left" is the cause.
         head = tok.head
+    elif tok.dep_ == "amod" and tok.head.dep_ in ("dobj", "obj") and tok.head.head.pos_ == "VERB":
+        head = tok.head.head  # "left one dead" with "dead" read as the number's adjective
+    if head is not None:
+        # "the police firing that left one dead": the subject of "left" is the cause.
         subj = _subject(head) or (head.head if head.dep_ == "relcl" else None)
-        if subj is not None and subj.lemma_.lower() in rules.agentive_causes:
-            return _doer_of(subj)
+        for cause in _conjuncts(subj) if subj is not None else []:
+            if cause.lemma_.lower() in rules.agentive_causes:
+                return _doer_of(cause)
+            nxt = cause.doc[cause.i + 1] if cause.i + 1 < len(cause.doc) else None
+            if cause.pos_ in ("NOUN", "PROPN") and nxt is not None and nxt.lower_ in rules.agentive_causes:
+                return Span(cause.text, cause.idx, cause.idx + len(cause.text))  # "police firing" torn apart
     return None
+
+
+def _relative_antecedent(clause: Token, rules: Rules) -> Token:
+    """What "in which" stands for: the nearest cause the relative clause may hang under.
+
+    "the police firing on its activists at Taldih in which one person was killed": the clause is parsed
+    under Taldih, but a place is no cause, so the firing above it is taken.
+    """
+    head = clause.head
+    for cand in [head] + _ancestors_in_sentence(head)[:4]:
+        if cand.lemma_.lower() in rules.agentive_causes:
+            if cand.dep_ == "acl" and cand.head.pos_ in ("NOUN", "PROPN"):
+                return cand.head  # "police firing" parsed as police <- firing
+            return cand
+        if any(a.dep_ == "acl" and a.lemma_.lower() in rules.agentive_causes for a in cand.children):
+            return cand
+    return head
 
 
 def _doer_of(cause: Token) -> Span | None:
@@ -710,6 +963,8 @@ def _negated(trig: _Trigger, patient: Token | None, rules: Rules) -> bool:
     tok = trig.token
     if any(c.dep_ == "neg" for c in tok.children):
         return True
+    if trig.kind == "noun" and any(c.dep_ == "det" and c.lower_ == "no" for c in tok.children):
+        return True  # "no arrests have been made"
     if patient is not None:
         phrase = " ".join(t.lower_ for t in patient.subtree)
         if patient.lower_ in ("nobody", "none") or any(phrase.startswith(p) for p in rules.negated_patients):
@@ -730,7 +985,31 @@ def _irrealis(trig: _Trigger, rules: Rules) -> bool:
     tok = trig.token
     if any(c.dep_ == "aux" and c.lower_ in rules.irrealis_modals for c in tok.children):
         return True
-    if tok.tag_ != "VB" or any(c.dep_ in ("neg", "aux") and c.lower_ in rules.hedge_words for c in tok.children):
+    auxes = {c.lemma_.lower() for c in tok.children if c.dep_ == "aux"} | {
+        c.lower_ for c in tok.children if c.dep_ == "aux"}
+    if tok.tag_ == "VBN" and auxes & {"have", "'ve"} and "could" in auxes and not _is_passive(tok):
+        return True  # a counterfactual: "the government could have apprehended the violence"
+    if any(c.dep_ == "mark" and c.lower_ in ("if", "unless") for c in tok.children):
+        return True  # a condition: "if the administration arrested the sants"
+    if trig.kind == "noun":
+        # "demanded the arrest of leaders", "calling for his arrest": the wanted event has not happened;
+        # "we will effect preventive arrests", "powers to make arrests": neither has a planned or allowed one.
+        gov = tok.head.head if tok.dep_ == "pobj" and tok.head.lower_ == "for" else tok.head
+        if tok.dep_ not in ("dobj", "pobj", "conj", "nsubjpass"):
+            return False
+        if gov.lemma_.lower() in rules.irrealis_verbs:
+            return True
+        return gov.pos_ in ("VERB", "AUX") and gov.i != tok.i and _irrealis(
+            _Trigger(trig.type, gov, gov.idx, gov.idx + len(gov.text), "verb"), rules)
+    subj = next((c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    if subj is not None and any(c.dep_ == "aux" and c.lower_ in ("had", "were", "should") and c.i < subj.i
+                                for c in tok.children) and not tok.sent.text.rstrip().endswith("?"):
+        return True  # an inverted condition, not a question: "had Singhal been detained in Lucknow, ..."
+    # A bare participle clause ("get the workers arrested") is as unrealized as the infinitive above it.
+    bare_participle = (tok.tag_ == "VBN" and tok.dep_ in ("ccomp", "xcomp", "oprd")
+                       and not any(c.dep_ in ("aux", "auxpass") for c in tok.children))
+    if (tok.tag_ != "VB" and not bare_participle) or any(
+            c.dep_ in ("neg", "aux") and c.lower_ in rules.hedge_words for c in tok.children):
         return False
     first = tok
     while first.dep_ == "conj" and first.head.tag_ == "VB":
@@ -743,7 +1022,11 @@ def _irrealis(trig: _Trigger, rules: Rules) -> bool:
             return False
         if lemma in rules.irrealis_verbs:
             return True
-        if anc.tag_ != "VB":
+        if anc.tag_ == "VB" and anc.dep_ in ("acl", "advcl") and any(
+                c.dep_ == "aux" and c.lower_ == "to" for c in anc.children):
+            return True  # "a conspiracy to get the activists arrested"
+        # A passive infinitive ("to be discharged") continues the chain of infinitives up to the verb of wanting.
+        if anc.tag_ != "VB" and not any(c.dep_ == "aux" and c.lower_ == "to" for c in anc.children):
             return False
     return False
 
@@ -767,34 +1050,45 @@ def _place_for(trig: _Trigger, sent: SpacySpan, ctx: _Context) -> dict[str, Any]
         return _focus_place(ctx)
     subtree = list(trig.token.subtree) if trig.kind != "noun" else list(trig.token.head.subtree)
     focus_country = ctx.focus.country if ctx.focus else None
+    focus_admin1 = ctx.focus.admin1 if ctx.focus else None
+    city = ctx.doc_city
 
     def pick(cands: list[tuple[int, PlaceMention]]) -> tuple[int, PlaceMention]:
-        # A place in the article's own country beats a same-named one abroad; then the most specific, then the nearest.
+        # A place in the article's own country (and region) beats a same-named one elsewhere; then the most
+        # specific, then the nearest.
         return max(cands, key=lambda ip: (not focus_country or ip[1].country == focus_country,
+                                          not focus_admin1 or ip[1].admin1 == focus_admin1,
                                           SPECIFICITY.get(ip[1].kind or "", 0), -abs(ip[1].start - trig.start)))
+
+    def finer(chosen: tuple[int, PlaceMention], origin: str) -> dict[str, Any]:
+        # "in northwest Indiana", "in Greene County": the dateline city inside that region is finer.
+        if (chosen[1].kind in ("admin1", "admin2") and city is not None and city[1].kind == "city"
+                and city[1].admin1 == chosen[1].admin1):
+            return _place_record(city, "document")
+        return _place_record(chosen, origin)
 
     in_sent = [(i, p) for i, p in places if sent.start_char <= p.start < sent.end_char]
     in_tree = [(i, p) for i, p in in_sent if _in_span(p.start, p.end, subtree)]
     if focus_country:
         # Outside the event's own phrase, a place abroad is background ("the next of kin is in Vietnam").
         in_sent = [(i, p) for i, p in in_sent if p.country == focus_country or (i, p) in in_tree]
+    if focus_admin1 and city is not None and city[1].admin1 == focus_admin1:
+        # A place outside the article's region, when the article names a city inside it, is most often a
+        # same-named place resolved to the wrong region ("Rogers Park" in a Tennessee story).
+        in_tree = [(i, p) for i, p in in_tree if p.admin1 in (None, focus_admin1) or p.kind in ("country", "admin1")]
+        in_sent = [(i, p) for i, p in in_sent if p.admin1 in (None, focus_admin1) or p.kind in ("country", "admin1")]
     for cands in (in_tree, in_sent):
         if cands:
-            return _place_record(pick(cands), "sentence")
+            return finer(pick(cands), "sentence")
     text = ctx.doc.text
     para_start = text.rfind("\n", 0, sent.start_char) + 1
     para_end = text.find("\n", sent.end_char)
     para_end = len(text) if para_end < 0 else para_end
     in_para = [(i, p) for i, p in places if para_start <= p.start < para_end]
     if in_para:
-        chosen = pick(in_para)
-        city = ctx.doc_city
-        if (chosen[1].kind == "admin2" and city is not None and city[1].kind == "city"
-                and city[1].admin1 == chosen[1].admin1):
-            return _place_record(city, "document")  # the dateline city is finer than the county it lies in
-        return _place_record(chosen, "paragraph")
-    if ctx.doc_city is not None:
-        return _place_record(ctx.doc_city, "document")
+        return finer(pick(in_para), "paragraph")
+    if city is not None:
+        return _place_record(city, "document")
     return _focus_place(ctx)
 
 
@@ -986,6 +1280,9 @@ def build_events(doc: Doc, *, numbers: Sequence[NumberMention], money: Sequence[
         for trig in triggers:
             etype = rules.types[trig.type]
             modifiers = {c.lower_ for c in trig.token.children if c.dep_ in ("advmod", "amod", "npadvmod")}
+            # "shooting five people to death", "stabbed his wife to death": the result phrase changes the event.
+            modifiers |= {f"{c.lower_} {g.lower_}" for c in trig.token.children if c.dep_ == "prep"
+                          for g in c.children if g.dep_ == "pobj"}
             new_type = next((t for m, t in etype.retype if m in modifiers), None)
             if new_type is not None:
                 # "fatally shot", "mortally wounded": the modifier changes what happened.
@@ -997,19 +1294,29 @@ def build_events(doc: Doc, *, numbers: Sequence[NumberMention], money: Sequence[
                 trigger_span = _Trigger(trig.type, trig.token, lv.idx, lv.idx + len(lv.text), "noun")
             if _irrealis(trig, rules):
                 continue
-            patient = _patient(trig, etype)
-            if not _participant_ok(patient, etype, rules):
+            patient = _owner_of_body_part(_past_dateline(_patient(trig, etype), trig), rules)
+            if not _participant_ok(patient, etype, rules) and not (
+                    trig.kind == "verb" and etype.participants == "person" and _by_authority(trig.token, rules)
+                    and (_is_passive(trig.token) or _indefinite_or_bare(patient, rules))):
+                continue
+            if trig.kind == "verb" and trig.token.lemma_.lower() in etype.strict_verbs and not _named_person(
+                    trig.token, patient, etype, rules):
                 continue
             count = _count(patient, trig, ctx)
             negated = _negated(trig, patient, rules)
             if count is None and not negated and patient is not None and patient.lower_ in PLURAL_PRONOUNS:
                 count = _anaphoric_count(patient, etype, events, prev_sent, rules)
+                if count is not None and count.get("yields"):
+                    continue
             money_list = _money_for(trig, sent, ctx) if etype.money else []
             if count is None and money_list and not negated and _is_price(etype, events, sent, rules):
                 # "They paid 20,000 yuan for the child": the price of the purchase just told, not a new event.
                 events[-1] = _replace(events[-1], money=money_list)
                 continue
-            if (count is None and not money_list and not negated and etype.count_expected
+            agent = _agent(trig, patient, rules)
+            # "the people killed in police firing": a restatement that names the doer still tells something.
+            named_doer = agent is not None and patient is not None and trig.kind == "verb"
+            if (count is None and not money_list and not negated and etype.count_expected and not named_doer
                     and not _told_of_people(trig, patient, etype)):
                 continue
             place = _place_for(trig, sent, ctx)
@@ -1021,7 +1328,7 @@ def build_events(doc: Doc, *, numbers: Sequence[NumberMention], money: Sequence[
                 type=etype.name,
                 trigger=Span(_text(doc, trigger_span.start, trigger_span.end), trigger_span.start, trigger_span.end),
                 count=count,
-                agent=_agent(trig, patient, rules),
+                agent=agent,
                 patient=_span_of(patient) if patient is not None else None,
                 place=place,
                 date=date,
@@ -1034,6 +1341,10 @@ def build_events(doc: Doc, *, numbers: Sequence[NumberMention], money: Sequence[
             )
             events.append(ev)
             sent_events.append((ev, patient))
+            part = _elliptic_part(trig, etype, ev, ctx)
+            if part is not None:
+                events.append(part[0])
+                sent_events.append(part)
         _drop_yielding(events, sent_events, rules)
         prev_sent = sent
         doc_events.extend(pair for pair in sent_events if pair[0] in events)
@@ -1041,12 +1352,48 @@ def build_events(doc: Doc, *, numbers: Sequence[NumberMention], money: Sequence[
     return _link_duplicates(_renumber(events))
 
 
+
+def _elliptic_part(trig: _Trigger, etype: EventType, ev: Event, ctx: _Context) -> tuple[Event, Token] | None:
+    """The part of the victims a trailing phrase retypes: "six people were shot, two fatally" -> a kill of two."""
+    retype = dict(etype.retype)
+    tok = trig.token
+    # The phrase may be hung off the next verb up ("where six people were shot, two fatally, ...").
+    trailing = [t for t in tok.sent if t.i > tok.i and t.dep_ == "npadvmod" and t.doc[t.i - 1].text == ","]
+    for c in list(tok.children) + trailing[:1]:
+        if c.dep_ not in ("npadvmod", "appos", "conj") or not c.like_num or ev.negated:
+            continue
+        adv = next((a for a in c.children if a.dep_ == "advmod" and a.lower_ in retype), None)
+        if adv is None:
+            continue
+        hit = _number_in([c], ctx)
+        if hit is not None:
+            count = _count_record(hit, unit=None)
+        else:
+            from .normalize.quantities import parse_number
+
+            value = parse_number(c.text)
+            if value is None:
+                continue
+            count = {"value": value, "qualifier": "exact", "unit": None, "text": c.text, "start": c.idx,
+                     "end": c.idx + len(c.text), "ref": None}
+        words = [c] + [t for g in c.children if g.dep_ == "prep" and g.lower_ == "of" for t in g.subtree]
+        last = max(words, key=lambda t: t.i)
+        patient = Span(_text(c.doc, c.idx, last.idx + len(last.text)), c.idx, last.idx + len(last.text))
+        start, end = adv.idx, adv.idx + len(adv.text)
+        part = _replace(ev, id=f"e{ev.id[1:]}b", type=retype[adv.lower_], trigger=Span(adv.text, start, end),
+                        count=count, patient=patient, same_as=None)
+        return part, c
+    return None
+
+
 def _anaphoric_count(pron: Token, etype: EventType, events: list[Event], prev_sent: SpacySpan | None,
                      rules: Rules) -> dict[str, Any] | None:
     """The count a plural pronoun takes over from the people just told of ("Two men were shot. They died.").
 
     The antecedent is the last counted, asserted event of people in this sentence or the one before. When
-    the new event is one that an earlier event yields to (a death after a shooting), the earlier one is dropped.
+    the new event is one that an earlier event yields to (a death after a shooting), the earlier one is dropped;
+    when it is one that yields to the earlier one ("A woman and a toddler died after they were shot"), it is
+    told already and its count is marked ``{"yields": True}`` for the caller to drop it.
     """
     start = prev_sent.start_char if prev_sent is not None else pron.sent.start_char
     for prev in reversed(events):
@@ -1059,6 +1406,8 @@ def _anaphoric_count(pron: Token, etype: EventType, events: list[Event], prev_se
             continue
         if etype.name in rules.types[prev.type].yields_to:
             events.remove(prev)
+        if prev.type in etype.yields_to:
+            return {"yields": True}
         return dict(prev.count)
     return None
 
@@ -1122,9 +1471,29 @@ def _told_of_people(trig: _Trigger, patient: Token | None, etype: EventType) -> 
     A reduced relative ("the people arrested") or a gerund ("selling babies") only names the event again.
     """
     tok = trig.token
+    if trig.kind == "noun":
+        # "the arrest of terrorists": the people are named, if not counted.
+        of_people = patient is not None and patient.tag_ == "NNS" and etype.participants == "person"
+        return of_people or _plural_event_noun(tok, etype)
+    restrictive = tok.dep_ == "relcl" and not _non_restrictive(tok)
     return (trig.kind == "verb" and patient is not None and etype.participants not in ("any", "thing")
-            and tok.tag_ in FINITE_TAGS and tok.dep_ not in ("acl", "amod", "relcl")
+            and tok.tag_ in FINITE_TAGS and tok.dep_ not in ("acl", "amod") and not restrictive
             and not (tok.tag_ == "VBN" and not _is_passive(tok) and not any(c.dep_ == "aux" for c in tok.children)))
+
+
+def _non_restrictive(clause: Token) -> bool:
+    """A relative clause set off by a comma adds a fact ("Ansari, who was arrested last month, ...")."""
+    first = clause.left_edge
+    return first.i > clause.sent.start and clause.doc[first.i - 1].text == ","
+
+
+def _plural_event_noun(tok: Token, etype: EventType) -> bool:
+    """A plural event noun tells of events that happened to people ("the arrests followed", "preventive arrests").
+
+    "the other arrests" only points back at the rest of a total told before.
+    """
+    return (tok.tag_ == "NNS" and etype.participants == "person"
+            and not any(c.lower_ in ("other", "such") for c in tok.children if c.dep_ in ("amod", "det")))
 
 
 def _is_price(etype: EventType, events: list[Event], sent: SpacySpan, rules: Rules) -> bool:
