@@ -18,6 +18,7 @@ from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span as SpacySpan, Token
 
 from .errors import RulesError
+from .mentions.tokens import doc_text
 from .models import DateMention, Event, Focus, MoneyMention, NumberMention, PlaceMention, Span
 
 SPECIFICITY = {"landmark": 5, "city": 4, "admin2": 3, "admin1": 2, "region": 1, "country": 1}
@@ -250,22 +251,24 @@ def load_rules(extra_files: tuple[str, ...] = ()) -> Rules:
     return rules
 
 
-_MATCHERS: dict[tuple[int, int], tuple[Any, Rules, Matcher]] = {}
+_MATCHERS: dict[tuple[int, int], tuple[Any, Rules, Matcher, frozenset[int]]] = {}
 
 
-def _phrase_matcher(rules: Rules, vocab: Any) -> Matcher:
+def _phrase_matcher(rules: Rules, vocab: Any) -> tuple[Matcher, frozenset[int]]:
+    """The Matcher of multiword triggers, and the lemma hashes that every one of its patterns starts with."""
     cache_key = (id(vocab), id(rules))
     hit = _MATCHERS.get(cache_key)
     if hit is not None and hit[0] is vocab and hit[1] is rules:
-        return hit[2]
+        return hit[2], hit[3]
     matcher = Matcher(vocab)
     for key, (_, kind, parts) in rules.phrases.items():
         # The first word of a verb phrase is matched by lemma ("shot dead" -> shoot dead); the rest literally or by lemma.
         pattern = [{"LEMMA": parts[0]}] + [{"LOWER": p} if kind == "verb" else {"LEMMA": p} for p in parts[1:]]
         alt = [{"LEMMA": p} for p in parts]
         matcher.add(key, [pattern, alt])
-    _MATCHERS[cache_key] = (vocab, rules, matcher)
-    return matcher
+    firsts = frozenset(vocab.strings.add(parts[0]) for _, _, parts in rules.phrases.values())
+    _MATCHERS[cache_key] = (vocab, rules, matcher, firsts)
+    return matcher, firsts
 
 
 @dataclass(slots=True)
@@ -295,11 +298,13 @@ def find_triggers(doc: Doc | SpacySpan, rules: Rules) -> list[_Trigger]:
     """Find event triggers (single lemmas and multiword phrases) in a Doc or sentence."""
     doc_obj = doc.doc if isinstance(doc, SpacySpan) else doc
     offset = doc.start if isinstance(doc, SpacySpan) else 0
-    matcher = _phrase_matcher(rules, doc_obj.vocab)
+    matcher, firsts = _phrase_matcher(rules, doc_obj.vocab)
     taken: set[int] = set()
     found: list[_Trigger] = []
     span = doc if isinstance(doc, SpacySpan) else doc[:]
-    for key, start, end in sorted(matcher(span), key=lambda m: (m[1], -(m[2] - m[1]))):
+    # Every phrase starts with one of a few lemmas: a sentence with none of them is not worth the Matcher.
+    matches = matcher(span) if not firsts.isdisjoint(t.lemma for t in span) else []
+    for key, start, end in sorted(matches, key=lambda m: (m[1], -(m[2] - m[1]))):
         start, end = start + offset, end + offset
         if any(i in taken for i in range(start, end)):
             continue
@@ -792,7 +797,7 @@ def _span_of(tok: Token, *, trim: bool = True) -> Span:
 def _text(doc: Doc, start: int, end: int) -> str:
     # Doc.text joins every token on each access; a token-aligned Span reads only its own tokens.
     span = doc.char_span(start, end)
-    return span.text if span is not None else doc.text[start:end]
+    return span.text if span is not None else doc_text(doc)[start:end]
 
 
 def _agent(trig: _Trigger, patient: Token | None, rules: Rules) -> Span | None:
@@ -1080,7 +1085,7 @@ def _place_for(trig: _Trigger, sent: SpacySpan, ctx: _Context) -> dict[str, Any]
     for cands in (in_tree, in_sent):
         if cands:
             return finer(pick(cands), "sentence")
-    text = ctx.doc.text
+    text = doc_text(ctx.doc)
     para_start = text.rfind("\n", 0, sent.start_char) + 1
     para_end = text.find("\n", sent.end_char)
     para_end = len(text) if para_end < 0 else para_end
@@ -1500,7 +1505,7 @@ def _is_price(etype: EventType, events: list[Event], sent: SpacySpan, rules: Rul
     if not etype.price_of or not events:
         return False
     last = events[-1]
-    text = sent.doc.text
+    text = doc_text(sent.doc)
     # The priced event must be told just before: in this sentence or in the one before it.
     between = text[last.sentence["end"]:sent.start_char]
     return last.type in etype.price_of and not last.money and (last.sentence["start"] == sent.start_char or (
