@@ -36,12 +36,14 @@ def model_name(model: str | None = None) -> str:
 
 def paragraph_starts(doc: Doc) -> Doc:
     """Start a sentence after every blank line, before the parser runs."""
+    from spacy.attrs import IS_SPACE
+
     # A headline or a byline has no end punctuation, so the parser would run it into the first sentence of the
     # body and hang the body's verbs on the headline's words; the parser keeps boundaries set before it.
     last = len(doc) - 1
-    for token in doc:
-        if token.is_space and token.i < last and token.text.count("\n") >= 2:
-            doc[token.i + 1].is_sent_start = True
+    for i in doc.to_array(IS_SPACE).nonzero()[0].tolist() if len(doc) else ():
+        if i < last and doc[i].text.count("\n") >= 2:
+            doc[i + 1].is_sent_start = True
     return doc
 
 
