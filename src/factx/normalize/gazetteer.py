@@ -61,12 +61,12 @@ def name_key(text: str) -> str:
 
 
 class Gazetteer:
-    """The decompressed file, searched in place: nothing is split or parsed until it is asked for.
+    """The file's bytes, searched in place: nothing is split or parsed until it is asked for.
 
     The file holds one feature per line, then a line ``#index``, then one line per name
     key, sorted: ``key<TAB>pos|pos|~pos``, where ``pos`` is the byte offset of a feature
     line and ``~pos`` marks an alternate name.  A lookup is a binary search over the
-    key lines, so loading costs only the decompression.
+    key lines, so loading costs only reading the file.
     """
 
     __slots__ = ("_data", "_index", "_entries", "_by_admin1", "_by_country", "_source")
