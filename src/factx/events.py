@@ -502,6 +502,13 @@ def _patient(trig: _Trigger, etype: EventType) -> Token | None:
         for c in tok.children:
             if c.dep_ in PASSIVE_SUBJECTS or (c.dep_ == "nsubj" and (_small_clause(tok) or auxpass)):
                 return _antecedent(c, tok)
+        if auxpass and auxpass[0].lower_ == "being" and tok.dep_ in ("xcomp", "advcl", "acl", "conj"):
+            # "the city seethed with two persons being killed in police firing": the absolute phrase's noun,
+            # parsed as the object of "with", is what the participle is predicated of.
+            withs = [t for t in tok.sent if t.i < auxpass[0].i and t.dep_ == "pobj" and t.head.lower_ == "with"]
+            if withs and not any(t.pos_ in ("VERB", "AUX") and t.dep_ != "prep"
+                                 for t in tok.doc[withs[-1].i + 1:auxpass[0].i]):
+                return withs[-1]
         for aux in auxpass:  # "workers were on Wednesday taken into custody": the subject hangs off "were"
             subj = next((c for c in aux.children if c.dep_ in ("nsubj", "nsubjpass")), None)
             if subj is not None:
@@ -514,6 +521,9 @@ def _patient(trig: _Trigger, etype: EventType) -> Token | None:
         if tok.dep_ in ("acl", "amod"):
             return tok.head
         if tok.dep_ == "conj":
+            if tok.head.pos_ == "VERB" and not _is_passive(tok.head):
+                # "the leaders left the office and were arrested": the conjuncts share the subject, not the object.
+                return _subject(tok.head)
             return _patient(_Trigger(trig.type, tok.head, 0, 0, "verb"), etype)
         if _small_clause(tok) and tok.head.pos_ == "VERB":
             # "a man was found shot to death": the small clause is predicated of the passive subject.
@@ -666,6 +676,8 @@ def _named_person(verb: Token, patient: Token | None, etype: EventType, rules: R
     """
     if patient is None or any(c.dep_ in ("oprd", "acomp", "xcomp", "ccomp") for c in verb.children):
         return False
+    if verb.tag_ == "VBG":
+        return False  # "holding a meeting", "a member holding the post": the gerund is nearly always another sense
     if any(c.dep_ == "amod" and c.i > patient.i for c in patient.children):
         return False  # "held the officials responsible": an adjective after the noun is its predicate
     if patient.pos_ == "PROPN" and patient.ent_type_ in ("PERSON", ""):
@@ -782,8 +794,8 @@ def _participant_ok(patient: Token | None, etype: EventType, rules: Rules) -> bo
             and patient.lemma_.lower() not in rules.noun_index)  # "1,000 shootings" counts events, not people
 
 
-def _span_of(tok: Token, *, trim: bool = True) -> Span:
-    drop = {"relcl", "appos", "punct", "acl", "advcl", "cc", "conj"} if trim else set()
+def _span_of(tok: Token, *, trim: bool = True, conjuncts: bool = False) -> Span:
+    drop = {"relcl", "appos", "punct", "acl", "advcl"} | (set() if conjuncts else {"cc", "conj"}) if trim else set()
     keep = [tok]
     for c in tok.children:
         if c.dep_ not in drop:
@@ -847,7 +859,9 @@ def _agent(trig: _Trigger, patient: Token | None, rules: Rules) -> Span | None:
 def _agent_of_cause(tok: Token, rules: Rules) -> Span | None:
     """The doer named in the cause: "killed in police firing", "died in an army raid" -> police, army."""
     for c in tok.children:
-        if c.dep_ not in ("prep", "agent") or c.lower_ not in CAUSE_PREPOSITIONS:
+        # "77 deaths due to police firing": "due" and "owing" are read as adjectives of the noun.
+        if (c.dep_ not in ("prep", "agent") and not (c.dep_ == "amod" and c.lower_ in ("due", "owing"))
+                or c.lower_ not in CAUSE_PREPOSITIONS):
             continue
         objs = [g for g in c.children if g.dep_ in ("pobj", "pcomp")]
         # "died due to police firing", "succumbed to the police firing": the cause sits one preposition down.
@@ -877,7 +891,8 @@ def _agent_of_cause(tok: Token, rules: Rules) -> Span | None:
             if any(t.lemma_.lower() in rules.agentive_causes for t in near):
                 subj = next((g for g in c.children if g.dep_ == "nsubj"), None)
                 if subj is not None and subj.pos_ != "PRON":
-                    return _span_of(subj)
+                    # "after VHP activists and the police clashed": every party to the clash is a doer.
+                    return _span_of(subj, conjuncts=True)
     head = None
     if tok.dep_ in PREDICATIVE_DEPS and tok.head.pos_ == "VERB":
         head = tok.head
@@ -886,7 +901,11 @@ def _agent_of_cause(tok: Token, rules: Rules) -> Span | None:
     if head is not None:
         # "the police firing that left one dead": the subject of "left" is the cause.
         subj = _subject(head) or (head.head if head.dep_ == "relcl" else None)
-        for cause in _conjuncts(subj) if subj is not None else []:
+        causes = _conjuncts(subj) if subj is not None else []
+        rel = next((c for c in head.children if c.tag_ in ("WDT", "WP")), None) if head.dep_ == "relcl" else None
+        if rel is not None and rel.i > 0:
+            causes.append(rel.doc[rel.i - 1])  # "the police firing that left one dead", the clause hung elsewhere
+        for cause in causes:
             if cause.lemma_.lower() in rules.agentive_causes:
                 return _doer_of(cause)
             nxt = cause.doc[cause.i + 1] if cause.i + 1 < len(cause.doc) else None
@@ -996,10 +1015,15 @@ def _irrealis(trig: _Trigger, rules: Rules) -> bool:
         return True  # a counterfactual: "the government could have apprehended the violence"
     if any(c.dep_ == "mark" and c.lower_ in ("if", "unless") for c in tok.children):
         return True  # a condition: "if the administration arrested the sants"
+    if (auxes & {"may", "might", "could"} and not auxes & {"have", "'ve"}
+            and any(c.dep_ == "auxpass" for c in tok.children)):
+        return True  # a possibility still ahead: "may be arrested"; "may have been arrested" is only hedged
     if trig.kind == "noun":
         # "demanded the arrest of leaders", "calling for his arrest": the wanted event has not happened;
-        # "we will effect preventive arrests", "powers to make arrests": neither has a planned or allowed one.
-        gov = tok.head.head if tok.dep_ == "pobj" and tok.head.lower_ == "for" else tok.head
+        # "we will effect preventive arrests", "powers to make arrests": neither has a planned or allowed one;
+        # "may be put under house arrest", "the possibility of his arrest": nor a possible one.
+        # "wanted in the death of", "sought in the shooting": other prepositions name a real event the verb is about.
+        gov = tok.head.head if tok.dep_ == "pobj" and tok.head.lower_ in ("for", "under", "into", "of") else tok.head
         if tok.dep_ not in ("dobj", "pobj", "conj", "nsubjpass"):
             return False
         if gov.lemma_.lower() in rules.irrealis_verbs:
@@ -1284,7 +1308,8 @@ def build_events(doc: Doc, *, numbers: Sequence[NumberMention], money: Sequence[
         sent_events: list[tuple[Event, Token | None]] = []
         for trig in triggers:
             etype = rules.types[trig.type]
-            modifiers = {c.lower_ for c in trig.token.children if c.dep_ in ("advmod", "amod", "npadvmod")}
+            modifiers = {c.lower_ for c in trig.token.children if c.dep_ in ("advmod", "amod", "npadvmod")
+                         and not _negative_prefix(c)}
             # "shooting five people to death", "stabbed his wife to death": the result phrase changes the event.
             modifiers |= {f"{c.lower_} {g.lower_}" for c in trig.token.children if c.dep_ == "prep"
                           for g in c.children if g.dep_ == "pobj"}
@@ -1351,11 +1376,19 @@ def build_events(doc: Doc, *, numbers: Sequence[NumberMention], money: Sequence[
                 events.append(part[0])
                 sent_events.append(part)
         _drop_yielding(events, sent_events, rules)
+        _take_out_the_dead(events, sent_events, rules)
         prev_sent = sent
         doc_events.extend(pair for pair in sent_events if pair[0] in events)
     _drop_yielding_victims(doc, events, doc_events, rules)
     return _link_duplicates(_renumber(events))
 
+
+
+def _negative_prefix(tok: Token) -> bool:
+    """A modifier negated by a prefix or an adverb ("non-fatal", "not fatal") says the opposite of itself."""
+    doc = tok.doc
+    split = tok.i >= 2 and doc[tok.i - 1].text == "-" and doc[tok.i - 2].lower_ in ("non", "not")
+    return split or tok.lower_.startswith("non") or any(c.lower_ in ("non", "not", "n't") for c in tok.children)
 
 
 def _elliptic_part(trig: _Trigger, etype: EventType, ev: Event, ctx: _Context) -> tuple[Event, Token] | None:
@@ -1430,6 +1463,40 @@ def _drop_yielding(events: list[Event], sent_events: list[tuple[Event, Token | N
                 if ev in events:
                     events.remove(ev)
                 break
+
+
+def _take_out_the_dead(events: list[Event], sent_events: list[tuple[Event, Token | None]], rules: Rules) -> None:
+    """Count only the survivors as injured when the sentence tells that some of the wounded died.
+
+    "Six people were shot, two fatally", "Five people were shot and one was killed", "four were shot, two of
+    whom died": the dead are a part of the people shot, so the injury counts the rest; ``count.total`` keeps the
+    number the text gives.
+    """
+    for k, (ev, patient) in enumerate(sent_events):
+        yields = rules.types[ev.type].yields_to
+        n = (ev.count or {}).get("value")
+        if not yields or ev.negated or ev not in events or not isinstance(n, (int, float)) or (
+                ev.count or {}).get("qualifier", "exact") != "exact":
+            continue
+        for other, op in sent_events:
+            m = (other.count or {}).get("value")
+            if (other.type not in yields or other.negated or op is None or not isinstance(m, (int, float))
+                    or not 0 < m < n or other.trigger.start < ev.trigger.start):
+                continue
+            if (patient is not None and op in patient.subtree) or _part_of_those_told(op):
+                count = dict(ev.count, value=n - m, total=n)
+                new = _replace(ev, count=count)
+                events[events.index(ev)] = new
+                sent_events[k] = (new, patient)
+                break
+
+
+def _part_of_those_told(tok: Token) -> bool:
+    """A bare number or "two of whom/them" stands for part of the people just told of."""
+    if tok.pos_ == "NUM" and tok.like_num and not any(c.dep_ == "prep" and c.lower_ != "of" for c in tok.children):
+        of = [g for c in tok.children if c.dep_ == "prep" and c.lower_ == "of" for g in c.children if g.dep_ == "pobj"]
+        return not of or all(g.lower_ in ("whom", "them", "those", "these") for g in of)
+    return False
 
 
 def _victim_key(patient: Token) -> set[str]:
