@@ -308,6 +308,8 @@ NON_DATES = [
     "The company sold 1999 tons of steel.",
     "Sun Microsystems reported earnings.",
     "It pays $2 million a year in interest.",
+    # A US street address: "the 2000 block of West Maypole".
+    "Myles, who lived in the 2000 block of West Maypole, later died.",
 ]
 
 
