@@ -437,6 +437,13 @@ def test_jsonl_encodings(tmp_path, prefix, encoding):
     assert article.id == "z" and "Zürich" in article.text
 
 
+def test_utf16_jsonl_over_the_limit_is_refused_not_cut(tmp_path):
+    path = tmp_path / "wide.jsonl"
+    path.write_bytes(codecs.BOM_UTF16_LE + _dataset(50).decode().encode("utf-16-le"))
+    [failure] = list(iter_articles([str(path)], max_chars=100))
+    assert isinstance(failure, Failure) and "too large" in str(failure.error)
+
+
 def test_jsonl_line_in_another_encoding_is_decoded(tmp_path):
     path = tmp_path / "latin.jsonl"
     path.write_bytes(b'{"id": "u", "text": "ok"}\n' + '{"id": "l", "text": "Señor Muñoz paid 300 euros."}\n'.encode("cp1252"))

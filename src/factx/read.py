@@ -295,6 +295,11 @@ def html_charset(data: bytes) -> str | None:
         return None
 
 
+def _max_bytes(max_chars: int) -> int:
+    # A character takes at most four bytes in UTF-8 and UTF-16, plus a byte-order mark.
+    return max_chars * 4 + 4
+
+
 def _check_size(text: str, *, name: str, max_chars: int) -> None:
     if len(text) > max_chars:
         raise InputError(f"{name}: too long ({len(text):,} characters; the limit is {max_chars:,}, see --max-chars)")
@@ -466,7 +471,7 @@ def iter_articles(paths: Iterable[str], *, glob: str = "*.txt", published: str |
         >>> [a.id for a in iter_articles(["samples/china-baby-trafficking.txt"])]
         ['samples/china-baby-trafficking.txt']
     """
-    max_bytes = max_chars * 4 + 4
+    max_bytes = _max_bytes(max_chars)
     for item in iter_paths(paths, glob=glob):
         if isinstance(item, Failure):
             yield item
@@ -503,9 +508,13 @@ def _stream_jsonl(item: str, *, name: str, stdin: BinaryIO | None, published: st
         yield Failure(name, exc)
         return
     try:
-        if fh.peek(4)[:4].startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) if hasattr(fh, "peek") else False:
-            # UTF-16 lines cannot be cut at b"\n": read it whole like any other file.
-            data = fh.read(max_chars * 4 + 4)
+        if hasattr(fh, "peek") and fh.peek(2)[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
+            # UTF-16 lines cannot be cut at b"\n": read it whole like any other file, within the same limit.
+            max_bytes = _max_bytes(max_chars)
+            data = fh.read(max_bytes + 1)
+            if len(data) > max_bytes:
+                yield Failure(name, InputError(f"{name}: too large (over {max_bytes:,} bytes; see --max-chars)"))
+                return
             yield from articles_from_bytes(data, name=name, fmt="jsonl", published=published, max_chars=max_chars)
             return
         yield from _articles_from_jsonl(_jsonl_lines(fh, name=name, max_chars=max_chars), name=name,
@@ -513,7 +522,7 @@ def _stream_jsonl(item: str, *, name: str, stdin: BinaryIO | None, published: st
     except OSError as exc:
         yield Failure(name, InputError(f"{name}: {_os_reason(exc)}"))
     finally:
-        if fh is not stdin and item != "-":
+        if item != "-":
             fh.close()
 
 
