@@ -7,7 +7,7 @@ from collections import Counter
 from dataclasses import fields, is_dataclass, replace
 from typing import TYPE_CHECKING, Any, Iterable, Iterator
 
-from .models import Article, Focus, Record
+from .models import FACT_LISTS, Article, Focus, Record
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -86,7 +86,7 @@ def shift(value: Any, delta: int, bases: dict[str, int]) -> Any:
 
 def merge_records(parts: Iterable[tuple[int, Record]], article: Article) -> Record:
     """Merge the records of an article's pieces (each with its offset) into one record for the whole text."""
-    lists: dict[str, list] = {"numbers": [], "money": [], "dates": [], "places": [], "events": []}
+    lists: dict[str, list] = {name: [] for name in FACT_LISTS}
     weights: Counter[tuple[str | None, str | None, str | None]] = Counter()
     pieces = 0
     first = None

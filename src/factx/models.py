@@ -17,13 +17,18 @@ PLACE_KINDS = ("country", "admin1", "admin2", "city", "region", "landmark", "dem
 TIMEX_TYPES = ("DATE", "TIME", "DURATION", "SET")
 
 
-def _plain(value: Any) -> Any:
+# The record's lists of facts, in output order; references such as "numbers[3]" index them.
+FACT_LISTS = ("numbers", "money", "dates", "places", "events")
+
+
+def plain(value: Any) -> Any:
+    """Return ``value`` as JSON-ready plain data (records through their ``to_dict``)."""
     if hasattr(value, "to_dict"):
         return value.to_dict()
     if isinstance(value, (list, tuple)):
-        return [_plain(v) for v in value]
+        return [plain(v) for v in value]
     if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
+        return {k: plain(v) for k, v in value.items()}
     return value
 
 
@@ -34,7 +39,7 @@ class _Record:
 
     def to_dict(self) -> dict[str, Any]:
         """Return the record as JSON-ready plain data."""
-        return {f.name: _plain(getattr(self, f.name)) for f in fields(self)}  # type: ignore[arg-type]
+        return {f.name: plain(getattr(self, f.name)) for f in fields(self)}  # type: ignore[arg-type]
 
 
 @dataclass(frozen=True, slots=True)
@@ -173,7 +178,7 @@ class Record(_Record):
         out: dict[str, Any] = {"schema": self.schema}
         for f in fields(self):
             if f.name not in ("schema", "text"):
-                out[f.name] = _plain(getattr(self, f.name))
+                out[f.name] = plain(getattr(self, f.name))
         if include_text:
             out["text"] = self.text
         return out

@@ -7,6 +7,8 @@ import json
 from dataclasses import fields
 from typing import TYPE_CHECKING, Any, Iterable, Iterator, TextIO
 
+from .models import FACT_LISTS, plain
+
 if TYPE_CHECKING:
     from .models import Record
 
@@ -28,7 +30,7 @@ def dumps(record: dict[str, Any], *, pretty: bool = False) -> str:
 
 
 def _facts(record: Record) -> int:
-    return len(record.numbers) + len(record.money) + len(record.dates) + len(record.places) + len(record.events)
+    return sum(len(getattr(record, name)) for name in FACT_LISTS)
 
 
 def write_compact(fp: TextIO, record: Record, *, include_text: bool = False) -> None:
@@ -44,10 +46,10 @@ def write_compact(fp: TextIO, record: Record, *, include_text: bool = False) -> 
         if isinstance(value, list):
             fp.write("[")
             for i, item in enumerate(value):
-                fp.write(("," if i else "") + dumps(item.to_dict() if hasattr(item, "to_dict") else item))
+                fp.write(("," if i else "") + dumps(plain(item)))
             fp.write("]")
         else:
-            fp.write(dumps(value.to_dict() if hasattr(value, "to_dict") else value))
+            fp.write(dumps(plain(value)))
     if include_text:
         fp.write(',"text":' + dumps(record.text))
     fp.write("}\n")
