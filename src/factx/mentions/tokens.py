@@ -43,20 +43,16 @@ class TokenTable:
 
 def token_table(doc: Doc) -> TokenTable:
     """Read the text and the token attributes the finders use from ``doc``, in one pass."""
-    from spacy.attrs import ENT_TYPE, IDX, IS_ALPHA, IS_PUNCT, LOWER, ORTH, POS, SPACY
+    from spacy.attrs import ENT_TYPE, IDX, IS_ALPHA, IS_PUNCT, LOWER, ORTH, POS
 
     if not len(doc):
         return TokenTable(doc.text, [], [], [], [], [], [], [])
     strings = doc.vocab.strings
-    orth, lower, idx, ent, pos, punct, alpha, space = (
-        doc.to_array([ORTH, LOWER, IDX, ENT_TYPE, POS, IS_PUNCT, IS_ALPHA, SPACY]).T.tolist()
+    orth, lower, idx, ent, pos, punct, alpha = (
+        doc.to_array([ORTH, LOWER, IDX, ENT_TYPE, POS, IS_PUNCT, IS_ALPHA]).T.tolist()
     )
-    texts = [strings[h] for h in orth]
-    text = _TEXTS.get(doc)
-    if text is None:
-        # What Doc.text returns, without building a Token object per token.
-        text = _TEXTS[doc] = "".join([t + " " if sp else t for t, sp in zip(texts, space)])
-    return TokenTable(text, texts, [strings[h] for h in lower], idx, ent, pos, punct, alpha)
+    return TokenTable(doc_text(doc), [strings[h] for h in orth], [strings[h] for h in lower], idx, ent, pos, punct,
+                      alpha)
 
 
 def doc_text(doc: Doc) -> str:
@@ -69,5 +65,6 @@ def doc_text(doc: Doc) -> str:
             return doc.text
         strings = doc.vocab.strings
         orth, space = doc.to_array([ORTH, SPACY]).T.tolist()
+        # What Doc.text returns, without building a Token object per token.
         text = _TEXTS[doc] = "".join([strings[h] + " " if sp else strings[h] for h, sp in zip(orth, space)])
     return text
