@@ -67,29 +67,22 @@ class TestReadErrors:
         assert str(path) in str(exc.value)
         assert line in str(exc.value)
 
-    def test_unknown_key_in_a_type(self, tmp_path):
-        path = write(tmp_path, "typo.toml", "[types.kill]\nverbs = [\"slay\"]\ntriggerz = [\"x\"]\n")
-        with pytest.raises(RulesError, match=r"typo\.toml \(line 3\): event type 'kill' has unknown keys: triggerz"):
-            load_rules((str(path),))
-
-    def test_unknown_top_level_key(self, tmp_path):
-        path = write(tmp_path, "top.toml", "version = 1\n\nhedge_wordz = [\"perhaps\"]\n")
-        with pytest.raises(RulesError, match=r"top\.toml \(line 3\): unknown top-level key 'hedge_wordz'"):
-            load_rules((str(path),))
-
-    def test_type_without_triggers(self, tmp_path):
-        path = write(tmp_path, "empty.toml", "[types.vaccinate]\nparticipants = \"person\"\n")
-        with pytest.raises(RulesError, match="has no verbs, nouns or adjectives"):
-            load_rules((str(path),))
-
-    def test_unknown_participants(self, tmp_path):
-        path = write(tmp_path, "part.toml", "[types.vaccinate]\nverbs = [\"vaccinate\"]\nparticipants = \"robots\"\n")
-        with pytest.raises(RulesError, match="unknown participants 'robots'"):
-            load_rules((str(path),))
-
-    def test_bad_retype_target(self, tmp_path):
-        path = write(tmp_path, "retype.toml", "[types.injure.retype]\nfatally = \"explode\"\n")
-        with pytest.raises(RulesError, match="retype"):
+    @pytest.mark.parametrize(
+        ("name", "text", "match"),
+        [
+            ("typo.toml", "[types.kill]\nverbs = [\"slay\"]\ntriggerz = [\"x\"]\n",
+             r"typo\.toml \(line 3\): event type 'kill' has unknown keys: triggerz"),
+            ("top.toml", "version = 1\n\nhedge_wordz = [\"perhaps\"]\n",
+             r"top\.toml \(line 3\): unknown top-level key 'hedge_wordz'"),
+            ("empty.toml", "[types.vaccinate]\nparticipants = \"person\"\n", "has no verbs, nouns or adjectives"),
+            ("part.toml", "[types.vaccinate]\nverbs = [\"vaccinate\"]\nparticipants = \"robots\"\n",
+             "unknown participants 'robots'"),
+            ("retype.toml", "[types.injure.retype]\nfatally = \"explode\"\n", "retype"),
+        ],
+    )
+    def test_invalid_rules_are_refused(self, tmp_path, name, text, match):
+        path = write(tmp_path, name, text)
+        with pytest.raises(RulesError, match=match):
             load_rules((str(path),))
 
     def test_unsupported_suffix(self, tmp_path):
