@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Iterator, Sequence
 
+from spacy.symbols import ADJ, PROPN
+
 from ..models import Focus, PlaceMention
 from ..normalize.gazetteer import load_gazetteer, name_key
 from ..normalize.places import (
@@ -56,9 +58,6 @@ AT_WORDS = frozenset("at in near outside inside into from to behind opposite".sp
 LOCATIVE_WORDS = frozenset(
     "in at near from to into outside inside across through toward towards via around between of".split()
 )
-# Universal part-of-speech ids (spacy.symbols), compared without building Token objects.
-_PROPN = 96
-_ADJ = 84
 
 
 @dataclass(slots=True)
@@ -391,7 +390,7 @@ def _scan(table: TokenTable, start: int, end: int, min_city: int) -> Iterator[tu
             last = i + n
             if not texts[last - 1][:1].isupper():
                 continue
-            if not all(pos[k] == _PROPN or texts[k].isupper() or pos[k] == _ADJ for k in range(i, last)):
+            if not all(pos[k] == PROPN or texts[k].isupper() or pos[k] == ADJ for k in range(i, last)):
                 continue
             text = table.span_text(i, last)
             if text.isupper() and len(text) > 3:
@@ -421,7 +420,7 @@ def _streets(table: TokenTable, start: int, end: int, taken: list[bool]) -> Iter
             continue
         first = k
         while (
-            first - 1 >= start and not taken[first - 1] and pos[first - 1] == _PROPN and texts[first - 1][:1].isupper()
+            first - 1 >= start and not taken[first - 1] and pos[first - 1] == PROPN and texts[first - 1][:1].isupper()
         ):
             first -= 1
         if first < k:
