@@ -1,0 +1,17 @@
+"""The rule layer: trigger words and the dependency parse turn mentions into event records.
+
+Event types, trigger lemmas, the nouns that count as participants, reporting verbs, hedge and
+negation cues all come from ``data/events.json`` (plus any ``--rules`` files), never from code.
+The stages follow the data: ``rules`` (load the inventory), ``triggers`` (find them),
+``arguments`` and ``counts`` (patient, agent, how many), ``modality`` (negation, irrealis, hedges,
+sources), ``anchors`` (place, date, money), ``incidents`` (relations between events); ``build``
+runs them in that order.
+"""
+
+from __future__ import annotations
+
+from .build import build_events
+from .rules import EventType, Rules, load_rules, read_rules_file
+from .triggers import find_triggers
+
+__all__ = ["EventType", "Rules", "build_events", "find_triggers", "load_rules", "read_rules_file"]

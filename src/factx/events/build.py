@@ -1,0 +1,157 @@
+"""Build event records: triggers, then arguments, counts, modality and anchors, then relations between events."""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+from spacy.tokens import Doc, Token
+from spacy.tokens import Span as SpacySpan
+
+from ..mentions.tokens import doc_text
+from ..models import DateMention, Event, Focus, MoneyMention, NumberMention, PlaceMention, Span
+from .anchors import date_for, document_city, document_date, money_for, place_for
+from .arguments import (
+    PLURAL_PRONOUNS,
+    by_authority,
+    find_agent,
+    find_patient,
+    indefinite_or_bare,
+    named_person,
+    owner_of_body_part,
+    participant_ok,
+    told_of_people,
+)
+from .context import Context, Trigger
+from .counts import anaphoric_count, elliptic_part, find_count
+from .incidents import drop_yielding, drop_yielding_victims, link_duplicates, renumber, take_out_the_dead
+from .modality import find_source, is_hedged, is_irrealis, is_negated
+from .rules import EventType, Rules, load_rules
+from .syntax import is_passive, negative_prefix, past_dateline, span_of, text_at, with_changes
+from .triggers import find_triggers
+
+
+def _confidence(count: dict | None, place: dict | None, date: dict | None, patient: Token | None) -> float:
+    score = 0.4
+    if count is not None:
+        score += 0.25 if count.get("ref") else 0.15
+    if patient is not None:
+        score += 0.1
+    if place is not None and place.get("origin") == "sentence":
+        score += 0.1
+    if date is not None and date.get("origin") == "sentence":
+        score += 0.1
+    return round(min(score, 0.95), 2)
+
+
+def build_events(doc: Doc, *, numbers: Sequence[NumberMention], money: Sequence[MoneyMention],
+                 dates: Sequence[DateMention], places: Sequence[PlaceMention], focus: Focus,
+                 published: str | None, rules: Rules | None = None) -> list[Event]:
+    """Build event records from a parsed Doc and its normalized mentions.
+
+    An event is kept when it has a count, money, a negation, a clause that tells of the people it
+    happened to ("the protesters were arrested"), or is of a type that needs no count
+    (``count_expected: false``); a bare restatement ("the people arrested") adds nothing and is dropped.
+    Wanted or demanded events ("threatened to kill", "should be arrested") are not events; an injury
+    gives way to a death of the same victim; a restatement of an earlier event gets ``same_as``.
+
+    Example:
+        >>> events = build_events(doc, numbers=nums, money=[], dates=[], places=[], focus=Focus(), published=None)
+        >>> [(e.type, e.count["value"]) for e in events]
+        [('arrest', 27)]
+    """
+    rules = rules or load_rules()
+    ctx = Context(doc, numbers, money, dates, places, focus, published, rules)
+    ctx.doc_date = document_date(ctx)
+    sent_triggers = [(sent, find_triggers(sent, rules)) for sent in doc.sents]
+    ctx.doc_city = document_city(ctx)
+    events: list[Event] = []
+    doc_events: list[tuple[Event, Token | None]] = []
+    prev_sent: SpacySpan | None = None
+    for sent, triggers in sent_triggers:
+        sent_events: list[tuple[Event, Token | None]] = []
+        for trig in triggers:
+            etype = rules.types[trig.type]
+            modifiers = {c.lower_ for c in trig.token.children if c.dep_ in ("advmod", "amod", "npadvmod")
+                         and not negative_prefix(c)}
+            # "shooting five people to death", "stabbed his wife to death": the result phrase changes the event.
+            modifiers |= {f"{c.lower_} {g.lower_}" for c in trig.token.children if c.dep_ == "prep"
+                          for g in c.children if g.dep_ == "pobj"}
+            new_type = next((t for m, t in etype.retype if m in modifiers), None)
+            if new_type is not None:
+                # "fatally shot", "mortally wounded": the modifier changes what happened.
+                trig = Trigger(new_type, trig.token, trig.start, trig.end, trig.kind)
+                etype = rules.types[new_type]
+            trigger_span = trig
+            if trig.kind == "noun" and trig.token.dep_ in ("dobj", "attr") and trig.token.head.lemma_.lower() in etype.light_verbs:
+                lv = trig.token.head  # "received a suspended death sentence": the verb carries the event
+                trigger_span = Trigger(trig.type, trig.token, lv.idx, lv.idx + len(lv.text), "noun")
+            if is_irrealis(trig, rules):
+                continue
+            patient = owner_of_body_part(past_dateline(find_patient(trig, etype), trig), rules)
+            if not participant_ok(patient, etype, rules) and not (
+                    trig.kind == "verb" and etype.participants == "person" and by_authority(trig.token, rules)
+                    and (is_passive(trig.token) or indefinite_or_bare(patient, rules))):
+                continue
+            if trig.kind == "verb" and trig.token.lemma_.lower() in etype.strict_verbs and not named_person(
+                    trig.token, patient, etype, rules):
+                continue
+            count = find_count(patient, trig, ctx)
+            negated = is_negated(trig, patient, rules)
+            if count is None and not negated and patient is not None and patient.lower_ in PLURAL_PRONOUNS:
+                count = anaphoric_count(patient, etype, events, prev_sent, rules)
+                if count is not None and count.get("yields"):
+                    continue
+            money_list = money_for(trig, sent, ctx) if etype.money else []
+            if count is None and money_list and not negated and _is_price(etype, events, sent, rules):
+                # "They paid 20,000 yuan for the child": the price of the purchase just told, not a new event.
+                events[-1] = with_changes(events[-1], money=money_list)
+                continue
+            agent = find_agent(trig, patient, rules)
+            # "the people killed in police firing": a restatement that names the doer still tells something.
+            named_doer = agent is not None and patient is not None and trig.kind == "verb"
+            if (count is None and not money_list and not negated and etype.count_expected and not named_doer
+                    and not told_of_people(trig, patient, etype)):
+                continue
+            place = place_for(trig, sent, ctx)
+            date = date_for(trig, sent, ctx)
+            source = find_source(sent, trig, rules)
+            modality = "hedged" if is_hedged(trig, rules) else ("reported" if source is not None else "asserted")
+            ev = Event(
+                id=f"e{len(events) + 1}",
+                type=etype.name,
+                trigger=Span(text_at(doc, trigger_span.start, trigger_span.end), trigger_span.start, trigger_span.end),
+                count=count,
+                agent=agent,
+                patient=span_of(patient) if patient is not None else None,
+                place=place,
+                date=date,
+                money=money_list,
+                negated=negated,
+                modality=modality,
+                source=source,
+                sentence={"start": sent.start_char, "end": sent.end_char},
+                confidence=_confidence(count, place, date, patient),
+            )
+            events.append(ev)
+            sent_events.append((ev, patient))
+            part = elliptic_part(trig, etype, ev, ctx)
+            if part is not None:
+                events.append(part[0])
+                sent_events.append(part)
+        drop_yielding(events, sent_events, rules)
+        take_out_the_dead(events, sent_events, rules)
+        prev_sent = sent
+        doc_events.extend(pair for pair in sent_events if pair[0] in events)
+    drop_yielding_victims(doc, events, doc_events, rules)
+    return link_duplicates(renumber(events))
+
+
+def _is_price(etype: EventType, events: list[Event], sent: SpacySpan, rules: Rules) -> bool:
+    if not etype.price_of or not events:
+        return False
+    last = events[-1]
+    text = doc_text(sent.doc)
+    # The priced event must be told just before: in this sentence or in the one before it.
+    between = text[last.sentence["end"]:sent.start_char]
+    return last.type in etype.price_of and not last.money and (last.sentence["start"] == sent.start_char or (
+        "\n\n" not in between and len(between.strip()) == 0))

@@ -1,0 +1,223 @@
+"""Load, merge and validate the event inventory: ``data/events.json`` plus any user rules files."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from ..errors import RulesError
+
+
+@dataclass(frozen=True, slots=True)
+class EventType:
+    """One event type: its triggers and what its participants look like."""
+
+    name: str
+    verbs: tuple[str, ...] = ()
+    nouns: tuple[str, ...] = ()
+    adjectives: tuple[str, ...] = ()
+    light_verbs: tuple[str, ...] = ()
+    intransitive: tuple[str, ...] = ()
+    patient: str = "object"  # object | subject | subject_if_intransitive
+    participants: str = "any"  # a key of Rules.participants, or "any"/"thing"
+    money: bool = False
+    count_expected: bool = True
+    price_of: tuple[str, ...] = ()  # a bare mention of this type right after one of these gives its price
+    retype: tuple[tuple[str, str], ...] = ()  # (modifier, type): "fatally shot" is a kill, not an injury
+    yields_to: tuple[str, ...] = ()  # dropped when an event of one of these types has the same patient
+    instrument_verbs: tuple[str, ...] = ()  # triggers only with a weapon or a body part: "a bullet struck him"
+    strict_verbs: tuple[str, ...] = ()  # verbs of many senses ("hold"): the patient must be named as a person
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Rules:
+    """All event rules, validated and indexed by lemma."""
+
+    types: dict[str, EventType]
+    participants: dict[str, frozenset[str]]
+    reporting_verbs: frozenset[str]
+    reporting_prepositions: tuple[str, ...]
+    hedge_words: frozenset[str]
+    hedge_verbs: frozenset[str]
+    negation_words: frozenset[str]
+    negated_patients: tuple[str, ...]
+    uncertainty_complementizers: frozenset[str]
+    agentive_causes: frozenset[str] = frozenset()
+    irrealis_verbs: frozenset[str] = frozenset()
+    irrealis_modals: frozenset[str] = frozenset()
+    participant_suffixes: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    wound_instruments: frozenset[str] = frozenset()
+    body_parts: frozenset[str] = frozenset()
+    instrument_index: dict[str, str] = field(default_factory=dict)
+    verb_index: dict[str, str] = field(default_factory=dict)
+    noun_index: dict[str, str] = field(default_factory=dict)
+    adj_index: dict[str, str] = field(default_factory=dict)
+    phrases: dict[str, tuple[str, str, tuple[str, ...]]] = field(default_factory=dict)
+
+
+_TYPE_KEYS = {"verbs", "nouns", "adjectives", "light_verbs", "intransitive", "patient", "participants",
+              "money", "count_expected", "price_of", "retype", "yields_to", "instrument_verbs",
+              "strict_verbs"}
+
+
+_LIST_KEYS = {"verbs", "nouns", "adjectives", "light_verbs", "intransitive", "price_of", "yields_to",
+              "instrument_verbs", "strict_verbs"}
+
+
+def _merge(base: dict[str, Any], extra: dict[str, Any], *, name: str) -> dict[str, Any]:
+    out = json.loads(json.dumps(base))
+    for tname, spec in (extra.get("types") or {}).items():
+        if not isinstance(spec, dict):
+            raise RulesError(f"{name}{_line_of(name, tname)}: event type {tname!r} must be a table of settings")
+        unknown = set(spec) - _TYPE_KEYS - {"replace"}
+        if unknown:
+            first = sorted(unknown)[0]
+            raise RulesError(f"{name}{_line_of(name, first)}: event type {tname!r} has unknown keys: "
+                             f"{', '.join(sorted(unknown))}")
+        if spec.get("replace") or tname not in out["types"]:
+            out["types"][tname] = {k: v for k, v in spec.items() if k != "replace"}
+        else:
+            for key, value in spec.items():
+                if key == "retype" and isinstance(value, dict):
+                    out["types"][tname].setdefault("retype", {}).update(value)
+                elif key in _LIST_KEYS:
+                    out["types"][tname][key] = list(dict.fromkeys(list(out["types"][tname].get(key, [])) + list(value)))
+                else:
+                    out["types"][tname][key] = value
+    for key, value in extra.items():
+        if key in ("types", "version"):
+            continue
+        if key in ("participants", "participant_suffixes") and isinstance(value, dict):
+            for pname, words in value.items():
+                out.setdefault(key, {})
+                out[key][pname] = list(dict.fromkeys(out[key].get(pname, []) + list(words)))
+        elif isinstance(value, list) and isinstance(out.get(key), list):
+            out[key] = list(dict.fromkeys(out[key] + value))
+        else:
+            raise RulesError(f"{name}{_line_of(name, key)}: unknown top-level key {key!r}")
+    return out
+
+
+def _line_of(name: str, key: str) -> str:
+    """Return " (line N)" for the first line of file ``name`` that defines ``key``, or ""."""
+    try:
+        lines = Path(name).read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError, ValueError):
+        return ""
+    for n, line in enumerate(lines, 1):
+        bare = line.strip().strip("[]").replace('"', "").replace("'", "")
+        head = bare.split("=")[0].split(":")[0].strip()
+        if head == key or head.endswith("." + key):
+            return f" (line {n})"
+    return ""
+
+
+def _check_types(data: dict[str, Any], *, name: str) -> None:
+    for tname, spec in data["types"].items():
+        for key in _LIST_KEYS:
+            value = spec.get(key, [])
+            if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+                raise RulesError(f"{name}: event type {tname!r}: {key!r} must be a list of words")
+        if not (spec.get("verbs") or spec.get("nouns") or spec.get("adjectives")):
+            raise RulesError(f"{name}: event type {tname!r} has no verbs, nouns or adjectives")
+        if spec.get("patient", "object") not in ("object", "subject", "subject_if_intransitive"):
+            raise RulesError(f"{name}: event type {tname!r}: patient must be object, subject or subject_if_intransitive")
+        retype = spec.get("retype", {})
+        if not isinstance(retype, dict) or not all(isinstance(k, str) and v in data["types"]
+                                                   for k, v in retype.items()):
+            raise RulesError(f"{name}: event type {tname!r}: 'retype' must map modifier words to known event types")
+        if any(t not in data["types"] for t in spec.get("yields_to", [])):
+            raise RulesError(f"{name}: event type {tname!r}: 'yields_to' names an unknown event type")
+        part = spec.get("participants", "any")
+        if part not in ("any", "thing") and part not in data["participants"]:
+            raise RulesError(f"{name}: event type {tname!r}: unknown participants {part!r}")
+
+
+def read_rules_file(path: str | Path) -> dict[str, Any]:
+    """Read a user rules file (TOML, YAML or JSON), raising RulesError with the line at fault."""
+    path = Path(path)
+    try:
+        raw = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise RulesError(f"{path}: cannot read rules file ({exc})") from None
+    suffix = path.suffix.lower()
+    if suffix == ".toml":
+        try:
+            import tomllib
+        except ModuleNotFoundError:  # Python 3.10
+            import tomli as tomllib  # type: ignore[no-redef]
+        try:
+            data = tomllib.loads(raw)
+        except tomllib.TOMLDecodeError as exc:
+            raise RulesError(f"{path}: invalid TOML: {exc}") from None
+    elif suffix in (".yaml", ".yml"):
+        try:
+            import yaml
+        except ModuleNotFoundError:
+            raise RulesError(f"{path}: YAML rules need PyYAML (pip install pyyaml), or use TOML") from None
+        try:
+            data = yaml.safe_load(raw)
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            where = f" at line {mark.line + 1}" if mark is not None else ""
+            raise RulesError(f"{path}: invalid YAML{where}: {getattr(exc, 'problem', exc)}") from None
+    elif suffix == ".json":
+        try:
+            data = json.loads(raw)
+        except json.JSONDecodeError as exc:
+            raise RulesError(f"{path}: invalid JSON at line {exc.lineno}: {exc.msg}") from None
+    else:
+        raise RulesError(f"{path}: rules files must end in .toml, .yaml, .yml or .json")
+    if not isinstance(data, dict):
+        raise RulesError(f"{path}: rules must be a table/mapping at the top level")
+    return data
+
+
+@lru_cache(maxsize=8)
+def load_rules(extra_files: tuple[str, ...] = ()) -> Rules:
+    """Load the built-in event rules, lay ``extra_files`` over them, validate and index them."""
+    base = json.loads(resources.files("factx").joinpath("data/events.json").read_text(encoding="utf-8"))
+    _check_types(base, name="factx/data/events.json")
+    for path in extra_files:
+        base = _merge(base, read_rules_file(path), name=str(path))
+        _check_types(base, name=str(path))
+    types = {}
+    for tname, spec in base["types"].items():
+        types[tname] = EventType(
+            name=tname,
+            **{k: tuple(v) if isinstance(v, list) else tuple(v.items()) if isinstance(v, dict) else v
+               for k, v in spec.items()},
+        )
+    rules = Rules(
+        types=types,
+        participants={k: frozenset(v) for k, v in base["participants"].items()},
+        reporting_verbs=frozenset(base["reporting_verbs"]),
+        reporting_prepositions=tuple(base["reporting_prepositions"]),
+        hedge_words=frozenset(base["hedge_words"]),
+        hedge_verbs=frozenset(base["hedge_verbs"]),
+        negation_words=frozenset(base["negation_words"]),
+        negated_patients=tuple(base["negated_patients"]),
+        uncertainty_complementizers=frozenset(base["uncertainty_complementizers"]),
+        agentive_causes=frozenset(base.get("agentive_causes", [])),
+        irrealis_verbs=frozenset(base.get("irrealis_verbs", [])),
+        irrealis_modals=frozenset(base.get("irrealis_modals", [])),
+        participant_suffixes={k: tuple(v) for k, v in base.get("participant_suffixes", {}).items()},
+        wound_instruments=frozenset(base.get("wound_instruments", [])),
+        body_parts=frozenset(base.get("body_parts", [])),
+    )
+    for t in types.values():
+        for w in t.instrument_verbs:
+            rules.instrument_index.setdefault(w.lower(), t.name)
+        for kind, words, index in (("verb", t.verbs, rules.verb_index), ("noun", t.nouns, rules.noun_index),
+                                   ("adj", t.adjectives, rules.adj_index)):
+            for w in words:
+                parts = tuple(w.lower().split())
+                if len(parts) > 1:
+                    rules.phrases.setdefault(f"{t.name}|{kind}|{w.lower()}", (t.name, kind, parts))
+                else:
+                    index.setdefault(parts[0], t.name)
+    return rules
