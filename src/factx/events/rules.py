@@ -58,6 +58,11 @@ class Rules:
     adj_index: dict[str, str] = field(default_factory=dict)
     phrases: dict[str, tuple[str, str, tuple[str, ...]]] = field(default_factory=dict)
 
+    def trigger_lemmas(self) -> frozenset[str]:
+        """Every lemma that is a trigger or the first word of a multiword trigger."""
+        return frozenset(self.verb_index) | frozenset(self.noun_index) | frozenset(self.adj_index) | frozenset(
+            self.instrument_index) | frozenset(parts[0] for _, _, parts in self.phrases.values())
+
 
 _TYPE_KEYS = {"verbs", "nouns", "adjectives", "light_verbs", "intransitive", "patient", "participants",
               "money", "count_expected", "price_of", "retype", "yields_to", "instrument_verbs",
