@@ -149,6 +149,14 @@ def test_long_text_is_chunked_with_global_offsets(nlp, validator, monkeypatch):
                 target = rec[name][int(index)]
                 assert (target["start"], target["end"]) == (part["start"], part["end"]), part
         assert event["same_as"] is None or event["same_as"] in ids
+    # Incident ids are renumbered like event ids: each names one entry of the merged list, which lists it back.
+    incidents = {inc["id"]: inc for inc in rec["incidents"]}
+    assert list(incidents) == [f"i{i}" for i in range(1, len(incidents) + 1)] and len(incidents) >= 10
+    for event in rec["events"]:
+        assert event["incident"] is None or event["id"] in incidents[event["incident"]]["events"]
+    for inc in incidents.values():
+        assert all(rec["events"][int(eid[1:]) - 1]["incident"] == inc["id"] for eid in inc["events"])
+        assert all(set(c["events"]) <= set(inc["events"]) for c in inc["counts"].values())
     for m in rec["money"]:
         assert m["equivalent_of"] is None or rec["money"][m["equivalent_of"]]["start"] < m["start"]
     assert rec["focus"]["country"] == "CN"

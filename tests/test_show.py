@@ -81,21 +81,21 @@ def lyon_record() -> dict:
                 "agent": span(t, "Police"), "place": {"ref": "places[0]", "name": "Lyon", "country": "FR", "admin1": "FR-ARA"},
                 "date": {"ref": "dates[0]", "value": "2024-05-07", "text": "Tuesday"}, "money": [],
                 "negated": False, "modality": "reported", "source": span(t, "the interior ministry"),
-                "sentence": line_of(t, "Police in"), "confidence": 0.8,
+                "sentence": line_of(t, "Police in"), "confidence": 0.8, "incident": "i1",
             },
             {
                 "id": "e2", "type": "seizure", "trigger": span(t, "seized"),
                 "count": {**span(t, "about 2,000"), "value": 2000, "qualifier": "about", "unit": "watches"},
                 "agent": span(t, "Officers"), "place": None, "date": None, "money": [{"ref": "money[0]"}],
                 "negated": False, "modality": "reported", "source": span(t, "a statement"),
-                "sentence": line_of(t, "Officers seized"), "confidence": 0.7,
+                "sentence": line_of(t, "Officers seized"), "confidence": 0.7, "incident": "i1",
             },
             {
                 "id": "e3", "type": "operation", "trigger": span(t, "operation"),
                 "count": {**span(t, "more than 30"), "value": 30, "qualifier": "more_than", "unit": "officers"},
                 "agent": None, "place": None, "date": {"ref": "dates[1]", "value": "2023-03", "text": "March 2023"},
                 "money": [], "negated": False, "modality": "reported", "source": span(t, "A spokesman"),
-                "sentence": line_of(t, "A spokesman"), "confidence": 0.6,
+                "sentence": line_of(t, "A spokesman"), "confidence": 0.6, "incident": "i2",
             },
             {
                 "id": "e4", "type": "charge", "trigger": span(t, "charged"), "count": None, "agent": None,
@@ -261,20 +261,22 @@ def test_same_span_prefers_money_over_number():
         (
             {"id": "e1", "type": "arrest", "negated": True, "count": {"value": 1094, "unit": "people"},
              "agent": {"text": "police"}, "place": {"name": "China", "country": "CN"}, "date": {"value": "2014-02-19"},
-             "source": {"text": "the ministry"}, "modality": "reported", "trigger": {"text": "arrested"}},
+             "source": {"text": "the ministry"}, "modality": "reported", "trigger": {"text": "arrested"},
+             "incident": "i2"},
             {"event": "not arrest", "id": "e1", "trigger": "arrested", "count": "1,094 people", "who": "police",
-             "where": "China (CN)", "when": "2014-02-19", "source": "the ministry", "modality": "reported"},
+             "where": "China (CN)", "when": "2014-02-19", "source": "the ministry", "modality": "reported",
+             "incident": "i2"},
         ),
         (
             {"type": "protest", "count": {"text": "thousands", "value": None}, "date": {"text": "last week", "value": None}},
             {"event": "protest", "id": "", "trigger": "", "count": "thousands", "who": "", "where": "",
-             "when": "last week", "source": "", "modality": ""},
+             "when": "last week", "source": "", "modality": "", "incident": ""},
         ),
         (
             {"type": "kill", "count": {"qualifier": "range", "low": 3, "high": 5, "unit": "people"},
              "place": {"name": "Leshan", "admin1": "CN-SC", "country": "CN"}},
             {"event": "kill", "id": "", "trigger": "", "count": "3–5 people", "who": "", "where": "Leshan (CN-SC)",
-             "when": "", "source": "", "modality": ""},
+             "when": "", "source": "", "modality": "", "incident": ""},
         ),
     ],
     ids=["full", "unresolved", "range"],
@@ -335,11 +337,11 @@ Events
 event       count        who       where      when        source        modality
 ────────────────────────────────────────────────────────────────────────────────
 arrest      14 people    Police    Lyon       2024-05-07  the interior  reported
-                                   (FR-ARA)               ministry
+i1                                 (FR-ARA)               ministry
 seizure     about 2,000  Officers                         a statement   reported
-            watches
+i1          watches
 operation   more than                         2023-03     A spokesman   reported
-            30 officers
+i2          30 officers
 not charge                         Marseille                            asserted
                                    (FR-PAC)
 """
@@ -353,18 +355,21 @@ e1 arrest “arrested”
   when        2024-05-07
   source      the interior ministry
   modality    reported
+  incident    i1
 
 e2 seizure “seized”
   count       about 2,000 watches
   who         Officers
   source      a statement
   modality    reported
+  incident    i1
 
 e3 operation “operation”
   count       more than 30 officers
   when        2023-03
   source      A spokesman
   modality    reported
+  incident    i2
 
 e4 not charge “charged”
   where       Marseille (FR-PAC)

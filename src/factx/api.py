@@ -38,7 +38,7 @@ class Settings:
 
 def build_record(doc: Doc, article: Article, *, settings: Settings = Settings()) -> Record:
     """Run mentions, normalization and events over a parsed article and assemble its record."""
-    from .events import build_events, load_rules
+    from .events import build_events, load_rules, summarize_incidents
     from .mentions.dates import extract_dates
     from .mentions.places import extract_places
     from .mentions.quantities import extract_quantities
@@ -46,8 +46,9 @@ def build_record(doc: Doc, article: Article, *, settings: Settings = Settings())
     dates = extract_dates(doc, published=article.published)
     numbers, money = extract_quantities(doc, dates=dates)
     places, focus = extract_places(doc, prefer_countries=settings.countries)
+    rules = load_rules(settings.rules)
     events = build_events(doc, numbers=numbers, money=money, dates=dates, places=places, focus=focus,
-                          published=article.published, rules=load_rules(settings.rules))
+                          published=article.published, rules=rules)
     warnings = []
     if article.published is None:
         warnings.append("no publication date: relative dates are left unresolved")
@@ -62,6 +63,7 @@ def build_record(doc: Doc, article: Article, *, settings: Settings = Settings())
         places=places,
         focus=focus,
         events=events,
+        incidents=summarize_incidents(events, rules),
         warnings=warnings,
         text=article.text,
     )

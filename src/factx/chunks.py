@@ -19,7 +19,7 @@ CHUNK_CHARS = 100_000
 # 220 MB resident for a 20,000-character piece, 520 MB for 100,000).
 PIECE_CHARS = 20_000
 _REF = re.compile(r"^(numbers|money|dates|places)\[(\d+)\]$")
-_EVENT_ID = re.compile(r"^e(\d+)$")
+_ID = re.compile(r"^([ei])(\d+)$")  # event and incident ids: e3, i2
 
 
 def split_chunks(text: str, *, size: int = CHUNK_CHARS) -> list[str]:
@@ -58,7 +58,7 @@ def iter_pieces(nlp: Language, text: str) -> Iterator[tuple[int, Doc]]:
 
 
 def shift(value: Any, delta: int, bases: dict[str, int]) -> Any:
-    """Return ``value`` with every offset moved by ``delta`` and every list reference or event id renumbered."""
+    """Return ``value`` with every offset moved by ``delta`` and every list reference, event id and incident id renumbered."""
     if is_dataclass(value):
         changes = {f.name: shift(getattr(value, f.name), delta, bases) for f in fields(value)
                    if f.name not in ("text", "start", "end")}
@@ -72,6 +72,8 @@ def shift(value: Any, delta: int, bases: dict[str, int]) -> Any:
         for key, item in value.items():
             if key in ("start", "end") and isinstance(item, int):
                 out[key] = item + delta
+            elif key == "text":
+                out[key] = item  # the words of the article, never an id
             elif key == "ref" and isinstance(item, str) and (m := _REF.match(item)):
                 out[key] = f"{m.group(1)}[{int(m.group(2)) + bases[m.group(1)]}]"
             else:
@@ -79,8 +81,8 @@ def shift(value: Any, delta: int, bases: dict[str, int]) -> Any:
         return out
     if isinstance(value, list):
         return [shift(v, delta, bases) for v in value]
-    if isinstance(value, str) and (m := _EVENT_ID.match(value)):
-        return f"e{int(m.group(1)) + bases['events']}"
+    if isinstance(value, str) and (m := _ID.match(value)):
+        return f"{m.group(1)}{int(m.group(2)) + bases['events' if m.group(1) == 'e' else 'incidents']}"
     return value
 
 

@@ -18,7 +18,7 @@ TIMEX_TYPES = ("DATE", "TIME", "DURATION", "SET")
 
 
 # The record's lists of facts, in output order; references such as "numbers[3]" index them.
-FACT_LISTS = ("numbers", "money", "dates", "places", "events")
+FACT_LISTS = ("numbers", "money", "dates", "places", "events", "incidents")
 
 
 def plain(value: Any) -> Any:
@@ -154,6 +154,19 @@ class Event(_Record):
     sentence: dict[str, int] = field(default_factory=dict)
     confidence: float = 0.5
     same_as: str | None = None
+    incident: str | None = None  # the id of the article's incident this event is part of ("i1")
+
+
+@dataclass(frozen=True, slots=True)
+class Incident(_Record):
+    """One happening of an article: the events that tell of it, its place, date and reconciled counts."""
+
+    id: str
+    types: list[str]
+    place: dict[str, Any] | None
+    date: dict[str, Any] | None
+    counts: dict[str, dict[str, Any]]
+    events: list[str]
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,6 +182,7 @@ class Record(_Record):
     places: list[PlaceMention]
     focus: Focus
     events: list[Event]
+    incidents: list[Incident] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     schema: str = SCHEMA
     text: str | None = field(default=None, repr=False)  # the article text, written only on request

@@ -371,7 +371,7 @@ def _modality(event: Mapping[str, Any]) -> str:
 
 
 def event_cells(event: Mapping[str, Any]) -> dict[str, str]:
-    """Return an event's table cells as words: event, count, who, where, when, source, modality.
+    """Return an event's table cells as words: event, count, who, where, when, source, modality, incident.
 
     Example:
         >>> event_cells({"id": "e1", "type": "arrest", "count": {"value": 3, "unit": "people"}})["count"]
@@ -388,6 +388,7 @@ def event_cells(event: Mapping[str, Any]) -> dict[str, str]:
         "when": _when(event.get("date")),
         "source": _span_text(event.get("source")),
         "modality": _modality(event),
+        "incident": str(event.get("incident") or ""),
     }
 
 
@@ -562,8 +563,10 @@ def _facts_table(highlights: list[Highlight], *, color: bool) -> Any:
     return table
 
 
-EVENT_COLUMNS = ("event", "count", "who", "where", "when", "source", "modality")
+EVENT_COLUMNS = ("event", "count", "who", "where", "when", "source", "modality", "incident")
 # Narrowest widths at which common words ("operation", "statement", ISO dates) stay whole.
+# The terminal table shows the incident under the event type, so seven columns fit in 80 characters.
+_TABLE_COLUMNS = EVENT_COLUMNS[:-1]
 _EVENT_MIN_WIDTHS = {"event": 9, "count": 9, "who": 8, "where": 8, "when": 10, "source": 9, "modality": 8}
 _TABLE_MIN_WIDTH = sum(_EVENT_MIN_WIDTHS.values()) + 2 * (len(_EVENT_MIN_WIDTHS) - 1)  # padding + separator
 
@@ -576,19 +579,21 @@ def _events_table(events: list[Mapping[str, Any]], *, width: int) -> Any:
     if width < _TABLE_MIN_WIDTH + 3:
         return _events_list(events)
     rows = [_terminal_cells(event) for event in events]
+    for cells in rows:
+        cells["event"] += f"\n{cells['incident']}" if cells["incident"] else ""
     # Widen a column to its longest word ("authorities") when the table still fits, so words stay whole.
     wanted = {
         h: max(_EVENT_MIN_WIDTHS[h], min(14, max((len(w) for r in rows for w in r[h].split()), default=0)))
-        for h in EVENT_COLUMNS
+        for h in _TABLE_COLUMNS
     }
     gaps = _TABLE_MIN_WIDTH - sum(_EVENT_MIN_WIDTHS.values())
     if sum(wanted.values()) + gaps > width:
         wanted = dict(_EVENT_MIN_WIDTHS)
     widths = _share_width(rows[:200], wanted, spare=width - gaps - sum(wanted.values()))
-    columns = [(h, {"width": widths[h], "no_wrap": h in ("when", "modality")}) for h in EVENT_COLUMNS]
+    columns = [(h, {"width": widths[h], "no_wrap": h in ("when", "modality")}) for h in _TABLE_COLUMNS]
     table = _table("Events", columns)
     for cells in rows:
-        table.add_row(*(cells[h] for h in EVENT_COLUMNS))
+        table.add_row(*(cells[h] for h in _TABLE_COLUMNS))
     return table
 
 

@@ -18,7 +18,7 @@ LARGE_RECORD = 5_000
 CSV_COLUMNS = (
     "source_id", "event_id", "type", "trigger", "count_value", "count_qualifier", "count_unit",
     "place_name", "country", "admin1", "lat", "lon", "date", "agent", "source", "modality", "negated",
-    "same_as", "confidence", "sentence_start", "sentence_end",
+    "same_as", "incident", "confidence", "sentence_start", "sentence_end",
 )
 
 
@@ -86,6 +86,7 @@ def event_rows(record: dict[str, Any]) -> Iterator[dict[str, Any]]:
             "modality": ev.get("modality"),
             "negated": ev.get("negated"),
             "same_as": ev.get("same_as"),
+            "incident": ev.get("incident"),
             "confidence": ev.get("confidence"),
             "sentence_start": (ev.get("sentence") or {}).get("start"),
             "sentence_end": (ev.get("sentence") or {}).get("end"),

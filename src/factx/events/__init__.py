@@ -11,7 +11,8 @@ runs them in that order.
 from __future__ import annotations
 
 from .build import build_events
+from .incidents import summarize_incidents
 from .rules import EventType, Rules, load_rules, read_rules_file
 from .triggers import find_triggers
 
-__all__ = ["EventType", "Rules", "build_events", "find_triggers", "load_rules", "read_rules_file"]
+__all__ = ["EventType", "Rules", "build_events", "find_triggers", "load_rules", "read_rules_file", "summarize_incidents"]

@@ -23,7 +23,14 @@ from .arguments import (
 )
 from .context import Context, Trigger
 from .counts import anaphoric_count, elliptic_part, find_count
-from .incidents import drop_yielding, drop_yielding_victims, link_duplicates, renumber, take_out_the_dead
+from .incidents import (
+    assign_incidents,
+    drop_yielding,
+    drop_yielding_victims,
+    link_duplicates,
+    renumber,
+    take_out_the_dead,
+)
 from .modality import find_source, is_hedged, is_irrealis, is_negated
 from .rules import EventType, Rules, load_rules
 from .syntax import is_passive, negative_prefix, past_dateline, span_of, text_at, with_changes
@@ -143,7 +150,7 @@ def build_events(doc: Doc, *, numbers: Sequence[NumberMention], money: Sequence[
         prev_sent = sent
         doc_events.extend(pair for pair in sent_events if pair[0] in events)
     drop_yielding_victims(doc, events, doc_events, rules)
-    return link_duplicates(renumber(events))
+    return assign_incidents(link_duplicates(renumber(events)), rules, doc_text(doc))
 
 
 def _is_price(etype: EventType, events: list[Event], sent: SpacySpan, rules: Rules) -> bool:

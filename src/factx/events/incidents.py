@@ -1,10 +1,17 @@
-"""Relations between events: stronger types replace weaker ones, restatements are linked with ``same_as``."""
+"""Relations between events: stronger types replace weaker ones, restatements are linked with ``same_as``, and
+the events of one happening form an incident."""
 
 from __future__ import annotations
 
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
 from spacy.tokens import Doc, Token
 
-from ..models import Event
+from ..models import Event, Incident
+from .anchors import SPECIFICITY
 from .rules import Rules
 from .syntax import with_changes
 
@@ -118,3 +125,164 @@ def _same_place(a: dict | None, b: dict | None) -> bool:
     if a.get("admin1") and b.get("admin1"):
         return a["admin1"] == b["admin1"]
     return a.get("country") == b.get("country")
+
+
+ORDINALS = {"second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8, "ninth": 9,
+            "tenth": 10, "2nd": 2, "3rd": 3, "4th": 4, "5th": 5, "6th": 6, "7th": 7, "8th": 8, "9th": 9, "10th": 10}
+WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
+
+
+def assign_incidents(events: list[Event], rules: Rules, text: str) -> list[Event]:
+    """Give each asserted event the id of the article's incident it is part of ("i1", "i2", ...).
+
+    Events are read in order; an event joins the latest incident whose family it can join and whose own
+    place and date do not contradict its own, unless its sentence says it tells of another happening
+    ("in a separate incident", "last year"). A restatement joins the incident of the event it restates.
+    Negated events are part of no incident.
+    """
+    incidents: list[_Open] = []
+    by_event: dict[str, _Open] = {}
+    out: list[Event] = []
+    for ev in events:
+        if ev.negated:
+            out.append(ev)
+            continue
+        family = rules.types[ev.type].family if ev.type in rules.types else "other"
+        inc = by_event.get(ev.same_as or "")
+        if inc is None and not _tells_another(ev, rules, text):
+            inc = next((c for c in reversed(incidents) if c.accepts(ev, family, rules)), None)
+        if inc is None:
+            inc = _Open(f"i{len(incidents) + 1}")
+            incidents.append(inc)
+        inc.add(ev, family)
+        by_event[ev.id] = inc
+        out.append(with_changes(ev, incident=inc.id))
+    return out
+
+
+def summarize_incidents(events: list[Event], rules: Rules) -> list[Incident]:
+    """The article's incidents, from events that carry incident ids: types, place, date and counts by type."""
+    members: dict[str, list[Event]] = {}
+    for ev in events:
+        if ev.incident:
+            members.setdefault(ev.incident, []).append(ev)
+    out = []
+    for iid, evs in members.items():
+        types = sorted(dict.fromkeys(e.type for e in evs),
+                       key=lambda t: (_FAMILY_RANK.get(rules.types[t].family if t in rules.types else "", 9),
+                                      [e.type for e in evs].index(t)))
+        out.append(Incident(id=iid, types=types, place=_incident_place(evs), date=_incident_date(evs),
+                            counts=_counts(evs, rules), events=[e.id for e in evs]))
+    return out
+
+
+# The family that names a happening comes first in an incident's types; its dead and wounded, then what
+# followed (arrests, rescues), after it.
+_FAMILY_RANK = {"violence": 0, "disaster": 0, "accident": 0, "protest": 0, "abduction": 0, "crime": 1, "business": 1,
+                "politics": 1, "casualty": 2, "relief": 3, "justice": 4}
+_OWN = ("sentence",)
+
+
+@dataclass(slots=True)
+class _Open:
+    """An incident being built: its families and the first own place and date of its events."""
+
+    id: str
+    families: set[str] = field(default_factory=set)
+    place: dict[str, Any] | None = None
+    date: dict[str, Any] | None = None
+
+    def accepts(self, ev: Event, family: str, rules: Rules) -> bool:
+        joins = rules.families.get(family, frozenset({family}))
+        if not any(f in joins or family in rules.families.get(f, frozenset({f})) for f in self.families):
+            return False
+        return not _places_differ(self.place, _own(ev.place)) and not _dates_differ(self.date, _own(ev.date))
+
+    def add(self, ev: Event, family: str) -> None:
+        self.families.add(family)
+        self.place = self.place or _own(ev.place)
+        self.date = self.date or _own(ev.date)
+
+
+def _own(anchor: dict[str, Any] | None) -> dict[str, Any] | None:
+    """A place or date the event's own sentence gives, not one borrowed from elsewhere in the article."""
+    return anchor if anchor and anchor.get("origin") in _OWN else None
+
+
+def _places_differ(a: dict[str, Any] | None, b: dict[str, Any] | None) -> bool:
+    if not a or not b:
+        return False
+    if a.get("country") != b.get("country"):
+        return True
+    if a.get("admin1") and b.get("admin1") and a["admin1"] != b["admin1"]:
+        return True
+    fine = ("city", "admin2", "landmark")
+    return a.get("kind") in fine and b.get("kind") in fine and a.get("name") != b.get("name")
+
+
+def _dates_differ(a: dict[str, Any] | None, b: dict[str, Any] | None) -> bool:
+    if not a or not b:
+        return False
+    va, vb = a.get("value") or "", b.get("value") or ""
+    if len(va) >= 10 and len(vb) >= 10 and va[:4].isdigit() and vb[:4].isdigit():
+        try:
+            return abs((dt.date.fromisoformat(va[:10]) - dt.date.fromisoformat(vb[:10])).days) > 1
+        except ValueError:
+            return False
+    n = min(len(va), len(vb), 7)
+    return n >= 4 and va[:n] != vb[:n]
+
+
+def _tells_another(ev: Event, rules: Rules, text: str) -> bool:
+    """Whether the event's sentence says it tells of another happening than the one before."""
+    sent = text[ev.sentence.get("start", 0):ev.sentence.get("end", 0)].lower()
+    return any(cue in sent for cue in rules.incident_breaks)
+
+
+def _incident_place(evs: list[Event]) -> dict[str, Any] | None:
+    places = [e.place for e in evs if e.place]
+    own = [p for p in places if p.get("origin") in _OWN]
+    pool = own or places
+    if not pool:
+        return None
+    return max(pool, key=lambda p: (SPECIFICITY.get(p.get("kind") or "", 0), -pool.index(p)))
+
+
+def _incident_date(evs: list[Event]) -> dict[str, Any] | None:
+    dates = [e.date for e in evs if e.date]
+    own = [d for d in dates if d.get("origin") in _OWN]
+    return (own or dates or [None])[0]
+
+
+def _counts(evs: list[Event], rules: Rules) -> dict[str, dict[str, Any]]:
+    """Reconciled counts by type: the largest figure, raised by the victims the text adds to it.
+
+    "three killed" then "a fourth victim died" is 4; "two others were also wounded" adds 2; a restatement
+    ("the three dead") is not counted again.
+    """
+    out: dict[str, dict[str, Any]] = {}
+    for ev in evs:
+        value = (ev.count or {}).get("value")
+        if not isinstance(value, (int, float)) or isinstance(value, bool):
+            continue
+        cur = out.get(ev.type)
+        words = WORD.findall(" ".join(x.text.lower() for x in (ev.patient, ev.trigger) if x is not None)
+                             + " " + str((ev.count or {}).get("text") or "").lower())
+        ordinal = max((ORDINALS[w] for w in words if w in ORDINALS), default=0)
+        qualifier = (ev.count or {}).get("qualifier", "exact")
+        if cur is None:
+            total, qual = max(value, ordinal), qualifier
+        elif ev.same_as:
+            total, qual = max(cur["value"], value), cur["qualifier"]
+        elif ordinal:
+            total, qual = max(cur["value"], ordinal), cur["qualifier"]
+        elif any(w in rules.additive_cues for w in words):
+            total = cur["value"] + value
+            qual = cur["qualifier"] if qualifier == "exact" else qualifier
+        elif value > cur["value"]:
+            total, qual = value, qualifier
+        else:
+            total, qual = cur["value"], cur["qualifier"]
+        events = (cur["events"] if cur else []) + [ev.id]
+        out[ev.type] = {"value": total, "qualifier": qual, "events": events}
+    return out

@@ -17,6 +17,7 @@ class EventType:
     """One event type: its triggers and what its participants look like."""
 
     name: str
+    family: str = "other"  # a key of Rules.families: which happenings an event of this type can be part of
     verbs: tuple[str, ...] = ()
     nouns: tuple[str, ...] = ()
     adjectives: tuple[str, ...] = ()
@@ -38,6 +39,7 @@ class Rules:
     """All event rules, validated and indexed by lemma."""
 
     types: dict[str, EventType]
+    families: dict[str, frozenset[str]]  # family -> the families of the happenings its events can join
     participants: dict[str, frozenset[str]]
     reporting_verbs: frozenset[str]
     reporting_prepositions: tuple[str, ...]
@@ -52,6 +54,8 @@ class Rules:
     participant_suffixes: dict[str, tuple[str, ...]] = field(default_factory=dict)
     wound_instruments: frozenset[str] = frozenset()
     body_parts: frozenset[str] = frozenset()
+    incident_breaks: tuple[str, ...] = ()  # "in a separate incident": the sentence tells of another happening
+    additive_cues: frozenset[str] = frozenset()  # "two others were also hurt": victims added to those told
     instrument_index: dict[str, str] = field(default_factory=dict)
     verb_index: dict[str, str] = field(default_factory=dict)
     noun_index: dict[str, str] = field(default_factory=dict)
@@ -64,7 +68,7 @@ class Rules:
             self.instrument_index) | frozenset(parts[0] for _, _, parts in self.phrases.values())
 
 
-_TYPE_KEYS = {"verbs", "nouns", "adjectives", "light_verbs", "intransitive", "patient", "participants",
+_TYPE_KEYS = {"family", "verbs", "nouns", "adjectives", "light_verbs", "intransitive", "patient", "participants",
               "money", "count_expected", "price_of", "retype", "yields_to", "instrument_verbs",
               "strict_verbs"}
 
@@ -96,7 +100,15 @@ def _merge(base: dict[str, Any], extra: dict[str, Any], *, name: str) -> dict[st
     for key, value in extra.items():
         if key in ("types", "version"):
             continue
-        if key in ("participants", "participant_suffixes") and isinstance(value, dict):
+        if key == "families" and isinstance(value, dict):
+            for fname, spec in value.items():
+                joins = spec.get("joins", []) if isinstance(spec, dict) else None
+                if not isinstance(joins, list):
+                    raise RulesError(f"{name}{_line_of(name, fname)}: family {fname!r} must be a table with a "
+                                     f"'joins' list of families")
+                entry = out.setdefault("families", {}).setdefault(fname, {"joins": []})
+                entry["joins"] = list(dict.fromkeys(entry.get("joins", []) + joins))
+        elif key in ("participants", "participant_suffixes") and isinstance(value, dict):
             for pname, words in value.items():
                 out.setdefault(key, {})
                 out[key][pname] = list(dict.fromkeys(out[key].get(pname, []) + list(words)))
@@ -137,6 +149,8 @@ def _check_types(data: dict[str, Any], *, name: str) -> None:
             raise RulesError(f"{name}: event type {tname!r}: 'retype' must map modifier words to known event types")
         if any(t not in data["types"] for t in spec.get("yields_to", [])):
             raise RulesError(f"{name}: event type {tname!r}: 'yields_to' names an unknown event type")
+        if spec.get("family", "other") not in data.get("families", {}) and spec.get("family", "other") != "other":
+            raise RulesError(f"{name}: event type {tname!r}: unknown family {spec['family']!r}")
         part = spec.get("participants", "any")
         if part not in ("any", "thing") and part not in data["participants"]:
             raise RulesError(f"{name}: event type {tname!r}: unknown participants {part!r}")
@@ -199,6 +213,7 @@ def load_rules(extra_files: tuple[str, ...] = ()) -> Rules:
         )
     rules = Rules(
         types=types,
+        families={k: frozenset(v.get("joins", ())) | {k} for k, v in base.get("families", {}).items()},
         participants={k: frozenset(v) for k, v in base["participants"].items()},
         reporting_verbs=frozenset(base["reporting_verbs"]),
         reporting_prepositions=tuple(base["reporting_prepositions"]),
@@ -213,6 +228,8 @@ def load_rules(extra_files: tuple[str, ...] = ()) -> Rules:
         participant_suffixes={k: tuple(v) for k, v in base.get("participant_suffixes", {}).items()},
         wound_instruments=frozenset(base.get("wound_instruments", [])),
         body_parts=frozenset(base.get("body_parts", [])),
+        incident_breaks=tuple(base.get("incident_breaks", [])),
+        additive_cues=frozenset(base.get("additive_cues", [])),
     )
     for t in types.values():
         for w in t.instrument_verbs:
