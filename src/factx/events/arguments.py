@@ -79,6 +79,10 @@ def find_patient(trig: Trigger, etype: EventType) -> Token | None:
         if (tok.dep_ == "pobj" and tok.head.lower_ in ("in", "under") and tok.head.head.pos_ in ("NOUN", "PROPN")
                 and tok.head.head.lemma_.lower() not in etype.nouns):  # "deaths in custody": no participant
             return tok.head.head  # "a suspect in custody"
+        if etype.patient == "subject":
+            # "a bus accident", "a building collapse", "a student protest": the noun before it is who or what it
+            # happened to, as the subject of the verb would be ("the bus crashed").
+            return next((c for c in tok.children if c.dep_ == "compound" and c.pos_ in ("NOUN", "PROPN")), None)
         return None
     if trig.kind == "adj":
         if tok.dep_ in PREDICATIVE_DEPS and tok.head.pos_ == "VERB":

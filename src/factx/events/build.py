@@ -31,10 +31,10 @@ from .incidents import (
     renumber,
     take_out_the_dead,
 )
-from .modality import find_source, is_hedged, is_irrealis, is_negated
+from .modality import find_source, is_generic, is_hedged, is_irrealis, is_negated
 from .rules import EventType, Rules, load_rules
-from .syntax import is_passive, negative_prefix, past_dateline, span_of, text_at, with_changes
-from .triggers import find_triggers
+from .syntax import is_passive, past_dateline, span_of, text_at, with_changes
+from .triggers import find_triggers, retyped
 
 
 def _confidence(count: dict | None, place: dict | None, date: dict | None, patient: Token | None) -> float:
@@ -77,22 +77,15 @@ def build_events(doc: Doc, *, numbers: Sequence[NumberMention], money: Sequence[
     for sent, triggers in sent_triggers:
         sent_events: list[tuple[Event, Token | None]] = []
         for trig in triggers:
+            trig = retyped(trig, rules)
             etype = rules.types[trig.type]
-            modifiers = {c.lower_ for c in trig.token.children if c.dep_ in ("advmod", "amod", "npadvmod")
-                         and not negative_prefix(c)}
-            # "shooting five people to death", "stabbed his wife to death": the result phrase changes the event.
-            modifiers |= {f"{c.lower_} {g.lower_}" for c in trig.token.children if c.dep_ == "prep"
-                          for g in c.children if g.dep_ == "pobj"}
-            new_type = next((t for m, t in etype.retype if m in modifiers), None)
-            if new_type is not None:
-                # "fatally shot", "mortally wounded": the modifier changes what happened.
-                trig = Trigger(new_type, trig.token, trig.start, trig.end, trig.kind)
-                etype = rules.types[new_type]
             trigger_span = trig
             if trig.kind == "noun" and trig.token.dep_ in ("dobj", "attr") and trig.token.head.lemma_.lower() in etype.light_verbs:
-                lv = trig.token.head  # "received a suspended death sentence": the verb carries the event
-                trigger_span = Trigger(trig.type, trig.token, lv.idx, lv.idx + len(lv.text), "noun")
-            if is_irrealis(trig, rules):
+                # "received a suspended death sentence", "suffered minor injuries": the verb and its noun tell the event.
+                lv = trig.token.head
+                trigger_span = Trigger(trig.type, trig.token, min(lv.idx, trig.start), max(lv.idx + len(lv.text), trig.end),
+                                       "noun")
+            if is_irrealis(trig, rules) or is_generic(trig, rules):
                 continue
             patient = owner_of_body_part(past_dateline(find_patient(trig, etype), trig), rules)
             if not participant_ok(patient, etype, rules) and not (

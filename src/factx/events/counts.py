@@ -105,6 +105,9 @@ def _single_count(patient: Token, ctx: Context) -> dict[str, Any] | None:
 def find_count(patient: Token | None, trig: Trigger, ctx: Context) -> dict[str, Any] | None:
     """The count of an event: from its patient, a number by its trigger, or the number it stands for."""
     tok = trig.token
+    etype = ctx.rules.types[trig.type]
+    if not etype.count_expected and etype.participants == "any":
+        patient = None  # what an attack or a flood hit is no head count: "the bomber blew himself up"
     if patient is not None:
         members = conjuncts_of(patient)
         if len(members) > 1:

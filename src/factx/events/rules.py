@@ -32,6 +32,11 @@ class EventType:
     yields_to: tuple[str, ...] = ()  # dropped when an event of one of these types has the same patient
     instrument_verbs: tuple[str, ...] = ()  # triggers only with a weapon or a body part: "a bullet struck him"
     strict_verbs: tuple[str, ...] = ()  # verbs of many senses ("hold"): the patient must be named as a person
+    exclude_with: tuple[str, ...] = ()  # words beside the trigger that give it another sense: "a storm of criticism"
+    requires_with: tuple[str, ...] = ()  # for a trigger of many senses, the words beside it that give this one
+    acled: tuple[str, str | None] | None = None  # ACLED (event type, sub-event type)
+    cameo: str | None = None  # CAMEO root code, "01" to "20"
+    kairos: str | None = None  # KAIROS event type, e.g. "Conflict.Attack.DetonateExplode"
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -56,11 +61,19 @@ class Rules:
     body_parts: frozenset[str] = frozenset()
     incident_breaks: tuple[str, ...] = ()  # "in a separate incident": the sentence tells of another happening
     additive_cues: frozenset[str] = frozenset()  # "two others were also hurt": victims added to those told
+    occurrence_heads: frozenset[str] = frozenset()  # "crash site": a trigger modifying one of these still happened
+    generic_modifiers: frozenset[str] = frozenset()  # "frequent attacks": events in general, not one that happened
+    planned_modifiers: frozenset[str] = frozenset()  # "a planned attack": one that has not happened
+    statistical_heads: frozenset[str] = frozenset()  # "the murder rate", "the number of shootings"
+    trend_verbs: frozenset[str] = frozenset()  # "attacks have increased": a trend, not an event
+    irrealis_nouns: frozenset[str] = frozenset()  # "the threat of an attack", "calls for his arrest"
+    generic_verbs: frozenset[str] = frozenset()  # "bombings are rare": in the present, events in general
     instrument_index: dict[str, str] = field(default_factory=dict)
     verb_index: dict[str, str] = field(default_factory=dict)
     noun_index: dict[str, str] = field(default_factory=dict)
     adj_index: dict[str, str] = field(default_factory=dict)
     phrases: dict[str, tuple[str, str, tuple[str, ...]]] = field(default_factory=dict)
+    particle_verbs: dict[str, str] = field(default_factory=dict)  # "blow up" -> explosion, also as "blew it up"
 
     def trigger_lemmas(self) -> frozenset[str]:
         """Every lemma that is a trigger or the first word of a multiword trigger."""
@@ -68,13 +81,20 @@ class Rules:
             self.instrument_index) | frozenset(parts[0] for _, _, parts in self.phrases.values())
 
 
-_TYPE_KEYS = {"family", "verbs", "nouns", "adjectives", "light_verbs", "intransitive", "patient", "participants",
+# Read by the lexicon build script, not by the rule layer.
+_BUILD_KEYS = {"wordnet"}
+_TYPE_KEYS = {"family", "acled", "cameo", "kairos", "exclude_with", "requires_with", "wordnet", "verbs", "nouns", "adjectives", "light_verbs", "intransitive", "patient", "participants",
               "money", "count_expected", "price_of", "retype", "yields_to", "instrument_verbs",
               "strict_verbs"}
 
 
 _LIST_KEYS = {"verbs", "nouns", "adjectives", "light_verbs", "intransitive", "price_of", "yields_to",
-              "instrument_verbs", "strict_verbs"}
+              "instrument_verbs", "strict_verbs", "exclude_with", "requires_with"}
+_WORD_SETS = ("reporting_verbs", "hedge_words", "hedge_verbs", "negation_words", "uncertainty_complementizers",
+              "agentive_causes", "irrealis_verbs", "irrealis_modals", "wound_instruments", "body_parts",
+              "additive_cues", "occurrence_heads", "generic_modifiers", "planned_modifiers", "statistical_heads",
+              "trend_verbs", "generic_verbs", "irrealis_nouns")
+_WORD_TUPLES = ("reporting_prepositions", "negated_patients", "incident_breaks")
 
 
 def _merge(base: dict[str, Any], extra: dict[str, Any], *, name: str) -> dict[str, Any]:
@@ -196,40 +216,43 @@ def read_rules_file(path: str | Path) -> dict[str, Any]:
     return data
 
 
+def _event_type(name: str, spec: dict[str, Any]) -> EventType:
+    fields: dict[str, Any] = {}
+    for key, value in spec.items():
+        if key in _BUILD_KEYS:
+            continue
+        if key == "acled":
+            fields[key] = (value["event_type"], value.get("sub_event_type")) if value else None
+        elif key == "retype":
+            fields[key] = tuple(value.items())
+        else:
+            fields[key] = tuple(value) if isinstance(value, list) else value
+    return EventType(name=name, **fields)
+
+
 @lru_cache(maxsize=8)
 def load_rules(extra_files: tuple[str, ...] = ()) -> Rules:
     """Load the built-in event rules, lay ``extra_files`` over them, validate and index them."""
-    base = json.loads(resources.files("factx").joinpath("data/events.json").read_text(encoding="utf-8"))
+    data = resources.files("factx").joinpath("data")
+    base = json.loads(data.joinpath("events.json").read_text(encoding="utf-8"))
     _check_types(base, name="factx/data/events.json")
+    lexicon = json.loads(data.joinpath("events_wordnet.json").read_text(encoding="utf-8"))
+    replaced: set[str] = set()
     for path in extra_files:
-        base = _merge(base, read_rules_file(path), name=str(path))
+        extra = read_rules_file(path)
+        replaced |= {t for t, spec in (extra.get("types") or {}).items() if isinstance(spec, dict) and spec.get("replace")}
+        base = _merge(base, extra, name=str(path))
         _check_types(base, name=str(path))
-    types = {}
-    for tname, spec in base["types"].items():
-        types[tname] = EventType(
-            name=tname,
-            **{k: tuple(v) if isinstance(v, list) else tuple(v.items()) if isinstance(v, dict) else v
-               for k, v in spec.items()},
-        )
+    for pname, words in lexicon.get("participants", {}).items():
+        base["participants"][pname] = list(base["participants"].get(pname, [])) + list(words)
+    types = {tname: _event_type(tname, spec) for tname, spec in base["types"].items()}
     rules = Rules(
         types=types,
         families={k: frozenset(v.get("joins", ())) | {k} for k, v in base.get("families", {}).items()},
         participants={k: frozenset(v) for k, v in base["participants"].items()},
-        reporting_verbs=frozenset(base["reporting_verbs"]),
-        reporting_prepositions=tuple(base["reporting_prepositions"]),
-        hedge_words=frozenset(base["hedge_words"]),
-        hedge_verbs=frozenset(base["hedge_verbs"]),
-        negation_words=frozenset(base["negation_words"]),
-        negated_patients=tuple(base["negated_patients"]),
-        uncertainty_complementizers=frozenset(base["uncertainty_complementizers"]),
-        agentive_causes=frozenset(base.get("agentive_causes", [])),
-        irrealis_verbs=frozenset(base.get("irrealis_verbs", [])),
-        irrealis_modals=frozenset(base.get("irrealis_modals", [])),
         participant_suffixes={k: tuple(v) for k, v in base.get("participant_suffixes", {}).items()},
-        wound_instruments=frozenset(base.get("wound_instruments", [])),
-        body_parts=frozenset(base.get("body_parts", [])),
-        incident_breaks=tuple(base.get("incident_breaks", [])),
-        additive_cues=frozenset(base.get("additive_cues", [])),
+        **{k: frozenset(base.get(k, ())) for k in _WORD_SETS},
+        **{k: tuple(base.get(k, ())) for k in _WORD_TUPLES},
     )
     for t in types.values():
         for w in t.instrument_verbs:
@@ -237,9 +260,24 @@ def load_rules(extra_files: tuple[str, ...] = ()) -> Rules:
         for kind, words, index in (("verb", t.verbs, rules.verb_index), ("noun", t.nouns, rules.noun_index),
                                    ("adj", t.adjectives, rules.adj_index)):
             for w in words:
-                parts = tuple(w.lower().split())
-                if len(parts) > 1:
-                    rules.phrases.setdefault(f"{t.name}|{kind}|{w.lower()}", (t.name, kind, parts))
-                else:
-                    index.setdefault(parts[0], t.name)
+                _index(rules, t.name, kind, w, index)
+    # Words from WordNet come last: a word of the hand-made lists keeps the type it has there.
+    for tname, words in lexicon.get("types", {}).items():
+        if tname in types and tname not in replaced:
+            for kind, key, index in (("verb", "verbs", rules.verb_index), ("noun", "nouns", rules.noun_index)):
+                for w in words.get(key, ()):
+                    _index(rules, tname, kind, w, index)
     return rules
+
+
+PARTICLES = {"up", "down", "off", "out", "in", "over", "away", "back", "on"}
+
+
+def _index(rules: Rules, tname: str, kind: str, word: str, index: dict[str, str]) -> None:
+    parts = tuple(word.lower().split())
+    if len(parts) > 1:
+        rules.phrases.setdefault(f"{tname}|{kind}|{word.lower()}", (tname, kind, parts))
+        if kind == "verb" and len(parts) == 2 and parts[1] in PARTICLES:
+            rules.particle_verbs.setdefault(" ".join(parts), tname)
+    else:
+        index.setdefault(parts[0], tname)

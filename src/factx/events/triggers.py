@@ -9,8 +9,8 @@ from spacy.tokens import Doc, Token
 from spacy.tokens import Span as SpacySpan
 
 from .context import Trigger
-from .rules import Rules
-from .syntax import is_passive, subject_of
+from .rules import EventType, Rules
+from .syntax import is_passive, negative_prefix, subject_of
 
 _MATCHERS: dict[tuple[int, int], tuple[Any, Rules, Matcher, frozenset[int]]] = {}
 
@@ -49,8 +49,9 @@ def find_triggers(doc: Doc | SpacySpan, rules: Rules) -> list[Trigger]:
         etype, kind, _ = rules.phrases[doc_obj.vocab.strings[key]]
         phrase = doc_obj[start:end]
         head = phrase.root
-        found.append(Trigger(etype, head, phrase.start_char, phrase.end_char, kind))
         taken.update(range(start, end))
+        if _fits(head, rules.types[etype], kind, rules, inside=range(start, end)):
+            found.append(Trigger(etype, head, phrase.start_char, phrase.end_char, kind))
     for tok in span:
         if tok.i in taken:
             continue
@@ -59,18 +60,79 @@ def find_triggers(doc: Doc | SpacySpan, rules: Rules) -> list[Trigger]:
         kind = ""
         if tok.pos_ == "VERB" and lemma in rules.instrument_index and _wounding(tok, rules):
             etype, kind = rules.instrument_index[lemma], "verb"
+        elif tok.pos_ == "VERB" and any(c.dep_ == "prt" for c in tok.children):
+            # A particle makes another verb ("held up", "held back"); one apart from its verb ("blew himself
+            # up") is looked up with it.
+            prt = next(c for c in tok.children if c.dep_ == "prt")
+            etype, kind = rules.particle_verbs.get(f"{lemma} {prt.lower_}"), "verb"
         elif tok.pos_ == "VERB" and lemma in rules.verb_index:
-            # A particle makes another verb ("held up", "held back"); phrasal triggers are matched above.
-            if not any(c.dep_ == "prt" for c in tok.children):
-                etype, kind = rules.verb_index[lemma], "verb"
+            etype, kind = rules.verb_index[lemma], "verb"
         elif tok.pos_ in ("ADJ", "VERB") and tok.lower_ in rules.adj_index:
             etype, kind = rules.adj_index[tok.lower_], "adj"
         elif tok.pos_ == "NOUN" and lemma in rules.noun_index:
             etype, kind = rules.noun_index[lemma], "noun"
-        if etype:
+        if etype and _fits(tok, rules.types[etype], kind, rules):
             found.append(Trigger(etype, tok, tok.idx, tok.idx + len(tok.text), kind))
     found.sort(key=lambda t: t.start)
     return found
+
+
+def _fits(tok: Token, etype: EventType, kind: str, rules: Rules, *, inside: range = range(0)) -> bool:
+    """Whether a trigger word is used in its event sense here.
+
+    A noun that only modifies another noun names a kind of thing, not a happening ("fire department",
+    "murder rate", "bomb squad"), unless the other noun is where or to whom it happened ("crash site",
+    "flood victims") or itself a trigger, which then carries the event ("bomb blast": one blast).
+    Words beside the trigger may give it another sense ("a storm of criticism", "a landslide victory").
+    """
+    if kind == "noun" and tok.dep_ in ("compound", "amod", "nmod") and tok.head.pos_ in ("NOUN", "PROPN"):
+        if tok.head.lemma_.lower() not in rules.occurrence_heads:
+            return False
+    if not (etype.exclude_with or etype.requires_with):
+        return True
+    near = context_words(tok, inside=inside)
+    if near & set(etype.exclude_with):
+        return False
+    return not etype.requires_with or bool(near & set(etype.requires_with))
+
+
+def context_words(tok: Token, *, inside: range = range(0)) -> set[str]:
+    """The lemmas around a trigger that decide its sense: its head (through a preposition), its modifiers and
+    arguments, and the objects of its prepositions."""
+    words = set()
+    for t in (tok.head, tok.head.head if tok.dep_ == "pobj" else tok.head):
+        if t.i != tok.i and t.i not in inside:
+            words |= {t.lemma_.lower(), t.lower_}
+    for c in tok.children:
+        if c.i in inside:
+            continue
+        words |= {c.lemma_.lower(), c.lower_}
+        words |= {g.lemma_.lower() for g in c.children if g.dep_ in ("pobj", "compound", "amod")}
+    return words
+
+
+def retyped(trig: Trigger, rules: Rules) -> Trigger:
+    """The trigger with the type its modifiers make of it ("fatally shot": a kill; "bomb blast": a bombing)."""
+    etype = rules.types[trig.type]
+    if not etype.retype:
+        return trig
+    tok = trig.token
+    words = {c.lower_ for c in tok.children if c.dep_ in ("advmod", "amod", "npadvmod") and not negative_prefix(c)}
+    # "shooting five people to death", "stabbed his wife to death": the result phrase changes the event.
+    words |= {f"{c.lower_} {g.lower_}" for c in tok.children if c.dep_ == "prep" for g in c.children
+              if g.dep_ == "pobj"}
+    # "suicide car bomb attack", "a bomb exploded", "a bomber blew himself up": what the event is done with.
+    nouns = [c for c in tok.children if c.dep_ in ("compound", "nmod", "amod")]
+    if trig.kind == "verb":
+        nouns += [c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass")]
+        words |= {c.lower_ for c in tok.children if c.dep_ == "dobj"}  # "blew himself up"
+    for n in nouns:
+        words |= {t.lemma_.lower() for t in n.subtree if t.i <= n.i and t.dep_ in ("compound", "amod", "nmod")
+                  or t.i == n.i}
+    new_type = next((t for m, t in etype.retype if m in words), None)
+    if new_type is None:
+        return trig
+    return Trigger(new_type, trig.token, trig.start, trig.end, trig.kind)
 
 
 def _wounding(tok: Token, rules: Rules) -> bool:
