@@ -28,7 +28,9 @@ from .incidents import (
     drop_yielding,
     drop_yielding_victims,
     link_duplicates,
+    merely_mentioned,
     renumber,
+    restated,
     take_out_the_dead,
 )
 from .modality import find_source, is_generic, is_hedged, is_irrealis, is_negated
@@ -72,6 +74,7 @@ def build_events(doc: Doc, *, numbers: Sequence[NumberMention], money: Sequence[
     sent_triggers = [(sent, find_triggers(sent, rules)) for sent in doc.sents]
     ctx.doc_city = document_city(ctx)
     events: list[Event] = []
+    restatements: dict[str, str] = {}
     doc_events: list[tuple[Event, Token | None]] = []
     prev_sent: SpacySpan | None = None
     for sent, triggers in sent_triggers:
@@ -112,6 +115,10 @@ def build_events(doc: Doc, *, numbers: Sequence[NumberMention], money: Sequence[
             if (count is None and not money_list and not negated and etype.count_expected and not named_doer
                     and not told_of_people(trig, patient, etype)):
                 continue
+            earlier = restated(trig, events, rules)
+            if earlier is not None and (merely_mentioned(trig, rules) or not any(
+                    t.pos_ in ("VERB", "AUX") for t in sent)):
+                continue  # "involved in the attack", a heading or a list item: named again, not told again
             place = place_for(trig, sent, ctx)
             date = date_for(trig, sent, ctx)
             source = find_source(sent, trig, rules)
@@ -134,6 +141,8 @@ def build_events(doc: Doc, *, numbers: Sequence[NumberMention], money: Sequence[
             )
             events.append(ev)
             sent_events.append((ev, patient))
+            if earlier is not None:
+                restatements[ev.id] = earlier.id
             part = elliptic_part(trig, etype, ev, ctx)
             if part is not None:
                 events.append(part[0])
@@ -143,7 +152,8 @@ def build_events(doc: Doc, *, numbers: Sequence[NumberMention], money: Sequence[
         prev_sent = sent
         doc_events.extend(pair for pair in sent_events if pair[0] in events)
     drop_yielding_victims(doc, events, doc_events, rules)
-    return assign_incidents(link_duplicates(renumber(events)), rules, doc_text(doc))
+    events, restatements = renumber(events, restatements)
+    return assign_incidents(link_duplicates(events, restatements), rules, doc_text(doc))
 
 
 def _is_price(etype: EventType, events: list[Event], sent: SpacySpan, rules: Rules) -> bool:

@@ -12,6 +12,7 @@ from spacy.tokens import Doc, Token
 
 from ..models import Event, Incident
 from .anchors import SPECIFICITY
+from .context import Trigger
 from .rules import Rules
 from .syntax import with_changes
 
@@ -99,22 +100,57 @@ def drop_yielding_victims(doc: Doc, events: list[Event], pairs: list[tuple[Event
                 break
 
 
-def renumber(events: list[Event]) -> list[Event]:
-    """Give the events the ids e1, e2, ... in order."""
-    return [ev if ev.id == f"e{i}" else with_changes(ev, id=f"e{i}") for i, ev in enumerate(events, 1)]
+def renumber(events: list[Event], links: dict[str, str] | None = None) -> tuple[list[Event], dict[str, str]]:
+    """Give the events the ids e1, e2, ... in order; ``links`` (id -> id) is renamed to match."""
+    new_ids = {ev.id: f"e{i}" for i, ev in enumerate(events, 1)}
+    out = [ev if ev.id == new_ids[ev.id] else with_changes(ev, id=new_ids[ev.id]) for ev in events]
+    return out, {new_ids[k]: new_ids[v] for k, v in (links or {}).items() if k in new_ids and v in new_ids}
 
 
-def link_duplicates(events: list[Event]) -> list[Event]:
-    """Link each restatement of an earlier event (same type, count and place) with ``same_as``."""
+DEFINITE = {"the", "this", "that", "these", "those"}
+
+
+def restated(trig: Trigger, events: list[Event], rules: Rules) -> Event | None:
+    """The earlier event that a definite event noun refers back to ("the attack", "Saturday's bombing"), or None."""
+    tok = trig.token
+    if trig.kind != "noun" or any(c.dep_ == "nummod" for c in tok.children):
+        return None
+    definite = any(c.dep_ == "poss" or (c.dep_ == "det" and c.lower_ in DEFINITE) for c in tok.children)
+    heading = not any(t.pos_ in ("VERB", "AUX") for t in tok.sent)  # "==The attack==", "2014 Kabul bombing*"
+    if not (definite or heading):
+        return None
+    family = rules.types[trig.type].family
+    return next((e for e in reversed(events) if not e.negated and e.type in rules.types
+                 and rules.types[e.type].family == family), None)
+
+
+def merely_mentioned(trig: Trigger, rules: Rules) -> bool:
+    """A restatement under a word of reference tells nothing new: "involved in the attack", "condemned the bombing"."""
+    if any(c.dep_ in ("relcl", "acl") for c in trig.token.children):
+        return False  # "a response to the attacks that have taken place": the clause tells it again
+    head = trig.token.head
+    words = {head.lemma_.lower(), head.lower_}
+    if head.dep_ in ("prep", "agent"):
+        words |= {head.head.lemma_.lower(), head.head.lower_}
+    return bool(words & rules.reference_heads)
+
+
+def link_duplicates(events: list[Event], restatements: dict[str, str] | None = None) -> list[Event]:
+    """Link each restatement of an earlier event with ``same_as``: the same type, count and place, or a
+    definite noun that refers back to it (``restatements``: event id -> the id of the event it restates)."""
     out: list[Event] = []
+    restatements = restatements or {}
     for ev in events:
-        same = None
-        if ev.count is not None and not ev.negated:
+        same = restatements.get(ev.id)
+        if same is None and ev.count is not None and not ev.negated:
             for prev in out:
                 if (prev.type == ev.type and prev.count is not None and prev.count.get("value") == ev.count.get("value")
                         and prev.count.get("qualifier") == ev.count.get("qualifier") and _same_place(prev.place, ev.place)):
                     same = prev.same_as or prev.id
                     break
+        elif same is not None:
+            first = next((p for p in out if p.id == same), None)
+            same = (first.same_as or first.id) if first is not None else None
         out.append(with_changes(ev, same_as=same) if same else ev)
     return out
 

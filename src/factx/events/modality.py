@@ -136,7 +136,10 @@ def is_generic(trig: Trigger, rules: Rules) -> bool:
     if mods & rules.generic_modifiers:
         return True
     if trig.kind == "verb":
-        # A present-tense verb with a word of frequency tells of a habit: "floods often kill hundreds".
+        # A present-tense verb with a word of frequency tells of a habit: "floods often kill hundreds";
+        # so does a present-tense verb of habit above it: "insurgents continue to ambush convoys".
+        if tok.tag_ == "VB" and tok.head.tag_ in ("VBZ", "VBP") and tok.head.lemma_.lower() in rules.habitual_verbs:
+            return True
         return (tok.tag_ in ("VBZ", "VBP") and not any(c.dep_ in ("aux", "auxpass") for c in tok.children)
                 and any(t.lower_ in ("every", "each") for c in tok.children if c.dep_ == "npadvmod"
                         for t in c.subtree))
@@ -149,6 +152,8 @@ def is_generic(trig: Trigger, rules: Rules) -> bool:
             and tok.head.head.lemma_.lower() in rules.statistical_heads):
         return True
     bare = tok.tag_ == "NNS" and not counted and not any(c.dep_ in ("det", "poss") for c in tok.children)
+    if bare and any(c.dep_ == "amod" and c.tag_ in ("JJR", "RBR") for c in tok.children):
+        return True  # "longer jail sentences for extremists", "tougher penalties": a kind wanted, not one given
     if bare and tok.dep_ in ("nsubj", "nsubjpass"):
         verb = tok.head
         return verb.lemma_.lower() in rules.trend_verbs or (

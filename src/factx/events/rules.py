@@ -34,6 +34,7 @@ class EventType:
     instrument_verbs: tuple[str, ...] = ()  # triggers only with a weapon or a body part: "a bullet struck him"
     strict_verbs: tuple[str, ...] = ()  # verbs of many senses ("hold"): the patient must be named as a person
     exclude_with: tuple[str, ...] = ()  # words beside the trigger that give it another sense: "a storm of criticism"
+    exclude_heads: tuple[str, ...] = ()  # words above the trigger that give it another role: "on charges of"
     requires_with: tuple[str, ...] = ()  # for a trigger of many senses, the words beside it that give this one
     acled: tuple[str, str | None] | None = None  # ACLED (event type, sub-event type)
     cameo: str | None = None  # CAMEO root code, "01" to "20"
@@ -67,7 +68,9 @@ class Rules:
     planned_modifiers: frozenset[str] = frozenset()  # "a planned attack": one that has not happened
     statistical_heads: frozenset[str] = frozenset()  # "the murder rate", "the number of shootings"
     trend_verbs: frozenset[str] = frozenset()  # "attacks have increased": a trend, not an event
+    reference_heads: frozenset[str] = frozenset()  # "involved in the attack": a mention, not a telling
     irrealis_nouns: frozenset[str] = frozenset()  # "the threat of an attack", "calls for his arrest"
+    habitual_verbs: frozenset[str] = frozenset()  # "insurgents continue to ambush convoys"
     generic_verbs: frozenset[str] = frozenset()  # "bombings are rare": in the present, events in general
     instrument_index: dict[str, str] = field(default_factory=dict)
     verb_index: dict[str, str] = field(default_factory=dict)
@@ -75,6 +78,7 @@ class Rules:
     adj_index: dict[str, str] = field(default_factory=dict)
     phrases: dict[str, tuple[str, str, tuple[str, ...]]] = field(default_factory=dict)
     particle_verbs: dict[str, str] = field(default_factory=dict)  # "blow up" -> explosion, also as "blew it up"
+    verb_objects: dict[str, str] = field(default_factory=dict)  # "claim lives" -> kill, also "claimed nine lives"
     forms: dict[str, dict[str, str]] = field(default_factory=dict)  # {"verb": {"fined": "fine"}}: for a wrong lemma
 
     def trigger_lemmas(self) -> frozenset[str]:
@@ -85,17 +89,17 @@ class Rules:
 
 # Read by the lexicon build script, not by the rule layer.
 _BUILD_KEYS = {"wordnet"}
-_TYPE_KEYS = {"family", "acled", "cameo", "kairos", "exclude_with", "requires_with", "wordnet", "verbs", "nouns", "adjectives", "light_verbs", "intransitive", "patient", "participants",
+_TYPE_KEYS = {"family", "acled", "cameo", "kairos", "exclude_with", "exclude_heads", "requires_with", "wordnet", "verbs", "nouns", "adjectives", "light_verbs", "intransitive", "patient", "participants",
               "money", "count_expected", "price_of", "retype", "yields_to", "instrument_verbs",
               "strict_verbs"}
 
 
 _LIST_KEYS = {"verbs", "nouns", "adjectives", "light_verbs", "intransitive", "price_of", "yields_to",
-              "instrument_verbs", "strict_verbs", "exclude_with", "requires_with"}
+              "instrument_verbs", "strict_verbs", "exclude_with", "exclude_heads", "requires_with"}
 _WORD_SETS = ("reporting_verbs", "hedge_words", "hedge_verbs", "negation_words", "uncertainty_complementizers",
               "agentive_causes", "irrealis_verbs", "irrealis_modals", "wound_instruments", "body_parts",
               "additive_cues", "occurrence_heads", "generic_modifiers", "planned_modifiers", "statistical_heads",
-              "trend_verbs", "generic_verbs", "irrealis_nouns")
+              "trend_verbs", "generic_verbs", "irrealis_nouns", "reference_heads", "habitual_verbs")
 _WORD_TUPLES = ("reporting_prepositions", "negated_patients", "incident_breaks")
 
 
@@ -274,6 +278,7 @@ def load_rules(extra_files: tuple[str, ...] = ()) -> Rules:
 
 
 PARTICLES = {"up", "down", "off", "out", "in", "over", "away", "back", "on"}
+DETERMINERS = {"a", "an", "the", "its", "their", "his", "her"}
 
 
 def _index(rules: Rules, tname: str, kind: str, word: str, index: dict[str, str]) -> None:
@@ -283,6 +288,8 @@ def _index(rules: Rules, tname: str, kind: str, word: str, index: dict[str, str]
         rules.phrases.setdefault(f"{tname}|{kind}|{word.lower()}", (tname, kind, parts))
         if kind == "verb" and len(parts) == 2 and parts[1] in PARTICLES:
             rules.particle_verbs.setdefault(" ".join(parts), tname)
+        elif kind == "verb" and (len(parts) == 2 or (len(parts) == 3 and parts[1] in DETERMINERS)):
+            rules.verb_objects.setdefault(f"{parts[0]} {parts[-1]}", tname)
     else:
         index.setdefault(parts[0], tname)
 

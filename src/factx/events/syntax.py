@@ -105,6 +105,9 @@ def is_passive(tok: Token) -> bool:
     # an active verb the parser hung off the noun before it ("dharwad: police arrested over 50 workers").
     if any(c.dep_ in ("dobj", "obj") for c in tok.children):
         return False
+    if (tok.tag_ == "VBN" and tok.dep_ == "conj" and tok.head.pos_ == "VERB"
+            and not any(c.dep_ in ("nsubj", "aux") for c in tok.children)):
+        return is_passive(tok.head)  # "she was arrested and charged": the participle shares the passive
     return tok.tag_ == "VBN" and (tok.dep_ in ("acl", "amod") or small_clause(tok))
 
 

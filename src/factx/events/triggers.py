@@ -55,35 +55,42 @@ def find_triggers(doc: Doc | SpacySpan, rules: Rules) -> list[Trigger]:
     for tok in span:
         if tok.i in taken:
             continue
-        etype, kind = _single(tok, rules)
+        etype, kind, end = _single(tok, rules)
         if etype and _fits(tok, rules.types[etype], kind, rules):
-            found.append(Trigger(etype, tok, tok.idx, tok.idx + len(tok.text), kind))
+            found.append(Trigger(etype, tok, tok.idx, end, kind))
     found.sort(key=lambda t: t.start)
     return found
 
 
-def _single(tok: Token, rules: Rules) -> tuple[str | None, str]:
-    """The event type and trigger kind of a one-word trigger, or (None, "")."""
+def _single(tok: Token, rules: Rules) -> tuple[str | None, str, int]:
+    """The event type, trigger kind and end offset of a trigger headed by one word, or (None, "", 0)."""
     lemma = tok.lemma_.lower()
+    end = tok.idx + len(tok.text)
     if tok.pos_ == "VERB":
         if lemma in rules.instrument_index and _wounding(tok, rules):
-            return rules.instrument_index[lemma], "verb"
+            return rules.instrument_index[lemma], "verb", end
         prt = next((c for c in tok.children if c.dep_ == "prt"), None)
         if prt is not None:
             # A particle makes another verb ("held up", "held back"); one apart from its verb ("blew himself
             # up") is looked up with it.
-            return rules.particle_verbs.get(f"{lemma} {prt.lower_}"), "verb"
+            return rules.particle_verbs.get(f"{lemma} {prt.lower_}"), "verb", end
+        # A verb and its object tell the event, with words between them: "claimed the nine lives".
+        for obj in (c for c in tok.children if c.dep_ == "dobj"):
+            etype = rules.verb_objects.get(f"{lemma} {obj.lemma_.lower()}") or rules.verb_objects.get(
+                f"{lemma} {obj.lower_}")
+            if etype:
+                return etype, "verb", max(end, obj.idx + len(obj.text))
         # The inflected form finds a trigger the tagger gave a wrong lemma ("fined" -> "fin").
         etype = rules.verb_index.get(lemma) or rules.verb_index.get(rules.forms.get("verb", {}).get(tok.lower_, ""))
         if etype:
-            return etype, "verb"
+            return etype, "verb", end
     if tok.pos_ in ("ADJ", "VERB") and tok.lower_ in rules.adj_index:
-        return rules.adj_index[tok.lower_], "adj"
+        return rules.adj_index[tok.lower_], "adj", end
     if tok.pos_ == "NOUN" or (tok.pos_ == "PROPN" and tok.ent_type_ in ("", "EVENT")) or _storm_name(tok, rules):
         etype = rules.noun_index.get(lemma) or rules.noun_index.get(rules.forms.get("noun", {}).get(tok.lower_, ""))
         if etype:
-            return etype, "noun"
-    return None, ""
+            return etype, "noun", end
+    return None, "", 0
 
 
 def _storm_name(tok: Token, rules: Rules) -> bool:
@@ -104,6 +111,8 @@ def _fits(tok: Token, etype: EventType, kind: str, rules: Rules, *, inside: rang
     if kind == "noun" and tok.dep_ in ("compound", "amod", "nmod") and tok.head.pos_ in ("NOUN", "PROPN"):
         if tok.head.lemma_.lower() not in rules.occurrence_heads and not _storm_name(tok, rules):
             return False
+    if etype.exclude_heads and {tok.head.lower_, tok.head.lemma_.lower()} & set(etype.exclude_heads):
+        return False  # "awaiting trial on charges": the grounds of something else, not a charging
     if not (etype.exclude_with or etype.requires_with):
         return True
     near = context_words(tok, inside=inside)
