@@ -52,6 +52,7 @@ FOUND = [
     ("A cholera outbreak has been declared in the port city.", "epidemic"),
     ("The volcano erupted on Sunday, sending ash into the sky.", "volcanic_eruption"),
     ("A tsunami struck the coast minutes after the quake.", "tsunami"),
+    ("Aid reached flood-hit villages in the north on Monday.", "flood"),
     # accidents
     ("A bus crashed into a truck on the motorway, killing six.", "crash"),
     ("A passenger train derailed near the station.", "derailment"),
@@ -121,6 +122,15 @@ NOT_EVENTS = [
     ("The stock market crash of 1987 wiped out billions.", "crash"),
     ("Ministers clashed over the budget at the cabinet meeting.", "armed_clash"),
     ("Police fired tear gas at the crowd.", "layoff"),
+    ("The rocket carried a hurricane-tracking satellite into orbit.", "storm"),
+    ("The plan drew a firestorm of criticism from investors.", "wildfire"),
+    ("Dealers expect a flood of new bond issues this month.", "flood"),
+    ("The crash in oil prices hurt exporters.", "crash"),
+    ("Soybeans rallied after the report on Tuesday.", "protest"),
+    ("The company said in a press release on Monday that sales rose.", "release"),
+    ("Japan lodged a protest with the embassy over the tariffs.", "protest"),
+    ("The senator was critical of the leadership.", "injure"),
+    ("Lower prices hurt the company's earnings.", "injure"),
     # generic, habitual, statistical
     ("Bombings are rare in this part of the country.", "bombing"),
     ("Floods often kill hundreds of people in the monsoon.", "kill"),

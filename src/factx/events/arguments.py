@@ -57,8 +57,10 @@ def find_patient(trig: Trigger, etype: EventType) -> Token | None:
         for c in tok.children:
             if c.dep_ == "prep" and c.lower_ == "of":
                 for g in c.children:
-                    # "the crash of 1987", "the floods of last June": a time, not what it happened to.
-                    if g.dep_ == "pobj" and g.ent_type_ not in ("DATE", "TIME"):
+                    # "the crash of 1987", "the floods of last June": a time, not what it happened to;
+                    # "in the custody of the magistrate": who holds, not who is held.
+                    if (g.dep_ == "pobj" and g.ent_type_ not in ("DATE", "TIME")
+                            and tok.lemma_.lower() not in etype.of_holder):
                         return g
         possessors = [c for c in tok.children if c.dep_ == "poss" and c.tag_ != "WP$"]
         if tok.dep_ == "pobj" and (tok.head.lower_ in ("in", "on", "to", "into", "through", "across") or (
@@ -242,8 +244,12 @@ def participant_ok(patient: Token | None, etype: EventType, rules: Rules) -> boo
         return True
     if patient.pos_ == "PRON" and patient.lower_ in THING_PRONOUNS:
         return False  # "it will be held at the church"
-    if patient.pos_ in ("PRON", "PROPN", "NUM") or patient.ent_type_ in ("PERSON", "NORP", "ORG"):
+    if etype.participants == "person" and (
+            patient.pos_ in ("PRON", "PROPN", "NUM") or patient.ent_type_ in ("PERSON", "NORP", "ORG")):
         return True
+    if patient.pos_ in ("PRON", "NUM") or (patient.pos_ == "PROPN" and patient.ent_type_ in rules.participant_entities.get(
+            etype.participants, ("",))):
+        return True  # "the Rana Plaza collapse", "its acquisition of Widget Corp"; not "the London collapse"
     words = rules.participants.get(etype.participants, frozenset())
     suffixes = rules.participant_suffixes.get(etype.participants, ())
     for tok in conjuncts_of(patient):  # "150 BJP and VHP workers": any conjunct may name the people

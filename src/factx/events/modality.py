@@ -69,6 +69,10 @@ def is_irrealis(trig: Trigger, rules: Rules) -> bool:
     tok = trig.token
     if any(c.dep_ == "aux" and c.lower_ in rules.irrealis_modals for c in tok.children):
         return True
+    if (trig.kind == "verb" and tok.dep_ == "conj" and tok.head.pos_ == "VERB"
+            and not any(c.dep_ in ("aux", "nsubj", "nsubjpass") for c in tok.children)
+            and any(c.dep_ == "aux" and c.lower_ in rules.irrealis_modals for c in tok.head.children)):
+        return True  # "must be arrested and booked": the second verb shares the modal
     auxes = {c.lemma_.lower() for c in tok.children if c.dep_ == "aux"} | {
         c.lower_ for c in tok.children if c.dep_ == "aux"}
     if tok.tag_ == "VBN" and auxes & {"have", "'ve"} and "could" in auxes and not is_passive(tok):
@@ -148,9 +152,12 @@ def is_generic(trig: Trigger, rules: Rules) -> bool:
     if mods & rules.planned_modifiers:
         return True
     counted = any(c.dep_ == "nummod" for c in tok.children)
-    if (not counted and tok.dep_ == "pobj" and tok.head.lower_ in ("of", "in")
-            and tok.head.head.lemma_.lower() in rules.statistical_heads):
-        return True
+    if not counted and tok.dep_ == "pobj" and tok.head.lower_ in ("of", "in"):
+        head = tok.head.head
+        if head.lemma_.lower() in rules.statistical_heads:
+            return True  # "the murder rate", "a rise in shootings"
+        if head.dep_ == "nsubj" and head.head.lemma_.lower() in rules.trend_verbs:
+            return True  # "the number of shootings has fallen"
     bare = tok.tag_ == "NNS" and not counted and not any(c.dep_ in ("det", "poss") for c in tok.children)
     if bare and any(c.dep_ == "amod" and c.tag_ in ("JJR", "RBR") for c in tok.children):
         return True  # "longer jail sentences for extremists", "tougher penalties": a kind wanted, not one given

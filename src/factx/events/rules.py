@@ -34,6 +34,9 @@ class EventType:
     instrument_verbs: tuple[str, ...] = ()  # triggers only with a weapon or a body part: "a bullet struck him"
     strict_verbs: tuple[str, ...] = ()  # verbs of many senses ("hold"): the patient must be named as a person
     exclude_with: tuple[str, ...] = ()  # words beside the trigger that give it another sense: "a storm of criticism"
+    exclude_word_with: tuple[tuple[str, tuple[str, ...]], ...] = ()  # per trigger word: {"critical": ["of"]}
+    of_is_metaphor: bool = False
+    of_holder: tuple[str, ...] = ()  # nouns whose "of" phrase names the holder: "the custody of the police"  # "a flood of imports": an "of" phrase makes the word a figure of speech
     exclude_heads: tuple[str, ...] = ()  # words above the trigger that give it another role: "on charges of"
     requires_with: tuple[str, ...] = ()  # for a trigger of many senses, the words beside it that give this one
     acled: tuple[str, str | None] | None = None  # ACLED (event type, sub-event type)
@@ -59,6 +62,7 @@ class Rules:
     irrealis_verbs: frozenset[str] = frozenset()
     irrealis_modals: frozenset[str] = frozenset()
     participant_suffixes: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    participant_entities: dict[str, tuple[str, ...]] = field(default_factory=dict)  # names that may be one of them
     wound_instruments: frozenset[str] = frozenset()
     body_parts: frozenset[str] = frozenset()
     incident_breaks: tuple[str, ...] = ()  # "in a separate incident": the sentence tells of another happening
@@ -70,6 +74,8 @@ class Rules:
     trend_verbs: frozenset[str] = frozenset()  # "attacks have increased": a trend, not an event
     reference_heads: frozenset[str] = frozenset()  # "involved in the attack": a mention, not a telling
     irrealis_nouns: frozenset[str] = frozenset()  # "the threat of an attack", "calls for his arrest"
+    aftermath_words: frozenset[str] = frozenset()  # "flood-hit", "quake-stricken": the event did happen
+    measure_words: frozenset[str] = frozenset()  # "an earthquake of magnitude 6.1": no figure of speech
     habitual_verbs: frozenset[str] = frozenset()  # "insurgents continue to ambush convoys"
     generic_verbs: frozenset[str] = frozenset()  # "bombings are rare": in the present, events in general
     instrument_index: dict[str, str] = field(default_factory=dict)
@@ -89,17 +95,20 @@ class Rules:
 
 # Read by the lexicon build script, not by the rule layer.
 _BUILD_KEYS = {"wordnet"}
-_TYPE_KEYS = {"family", "acled", "cameo", "kairos", "exclude_with", "exclude_heads", "requires_with", "wordnet", "verbs", "nouns", "adjectives", "light_verbs", "intransitive", "patient", "participants",
+_TYPE_KEYS = {"family", "acled", "cameo", "kairos", "exclude_with", "exclude_heads", "requires_with",
+              "exclude_word_with", "of_is_metaphor", "of_holder", "wordnet", "verbs", "nouns", "adjectives", "light_verbs", "intransitive", "patient", "participants",
               "money", "count_expected", "price_of", "retype", "yields_to", "instrument_verbs",
               "strict_verbs"}
 
 
 _LIST_KEYS = {"verbs", "nouns", "adjectives", "light_verbs", "intransitive", "price_of", "yields_to",
-              "instrument_verbs", "strict_verbs", "exclude_with", "exclude_heads", "requires_with"}
+              "instrument_verbs", "strict_verbs", "exclude_with", "exclude_heads", "requires_with",
+              "of_holder"}
 _WORD_SETS = ("reporting_verbs", "hedge_words", "hedge_verbs", "negation_words", "uncertainty_complementizers",
               "agentive_causes", "irrealis_verbs", "irrealis_modals", "wound_instruments", "body_parts",
               "additive_cues", "occurrence_heads", "generic_modifiers", "planned_modifiers", "statistical_heads",
-              "trend_verbs", "generic_verbs", "irrealis_nouns", "reference_heads", "habitual_verbs")
+              "trend_verbs", "generic_verbs", "irrealis_nouns", "reference_heads", "habitual_verbs",
+              "aftermath_words", "measure_words")
 _WORD_TUPLES = ("reporting_prepositions", "negated_patients", "incident_breaks")
 
 
@@ -134,7 +143,7 @@ def _merge(base: dict[str, Any], extra: dict[str, Any], *, name: str) -> dict[st
                                      f"'joins' list of families")
                 entry = out.setdefault("families", {}).setdefault(fname, {"joins": []})
                 entry["joins"] = list(dict.fromkeys(entry.get("joins", []) + joins))
-        elif key in ("participants", "participant_suffixes") and isinstance(value, dict):
+        elif key in ("participants", "participant_suffixes", "participant_entities") and isinstance(value, dict):
             for pname, words in value.items():
                 out.setdefault(key, {})
                 out[key][pname] = list(dict.fromkeys(out[key].get(pname, []) + list(words)))
@@ -231,6 +240,8 @@ def _event_type(name: str, spec: dict[str, Any]) -> EventType:
             fields[key] = (value["event_type"], value.get("sub_event_type")) if value else None
         elif key == "retype":
             fields[key] = tuple(value.items())
+        elif key == "exclude_word_with":
+            fields[key] = tuple((word, tuple(others)) for word, others in value.items())
         else:
             fields[key] = tuple(value) if isinstance(value, list) else value
     return EventType(name=name, **fields)
@@ -257,6 +268,7 @@ def load_rules(extra_files: tuple[str, ...] = ()) -> Rules:
         families={k: frozenset(v.get("joins", ())) | {k} for k, v in base.get("families", {}).items()},
         participants={k: frozenset(v) for k, v in base["participants"].items()},
         participant_suffixes={k: tuple(v) for k, v in base.get("participant_suffixes", {}).items()},
+        participant_entities={k: tuple(v) for k, v in base.get("participant_entities", {}).items()},
         **{k: frozenset(base.get(k, ())) for k in _WORD_SETS},
         **{k: tuple(base.get(k, ())) for k in _WORD_TUPLES},
         forms=lexicon.get("forms", {}),
