@@ -204,3 +204,17 @@ def test_every_type_has_mappings_and_a_family():
         assert t.cameo is None or (len(t.cameo) == 2 and 1 <= int(t.cameo) <= 20), t.name
         assert t.acled is None or t.acled[0] in {"Battles", "Explosions/Remote violence", "Violence against civilians",
                                                  "Protests", "Riots", "Strategic developments"}, t.name
+
+
+@pytest.mark.parametrize(
+    ("text", "etype", "found"),
+    [
+        ("Police found the body of a man in the river.", "kill", True),
+        ("The self-regulating bodies of the banks should act first.", "kill", False),
+        ("LCB is a privately-held maker of steel joists.", "detain", False),
+        ("An explosion at the plant injured two workers.", "explosion", True),
+        ("An explosion in rents has hurt families.", "explosion", False),
+    ],
+)
+def test_senses_of_words(nlp, text, etype, found):
+    assert (etype in types_of(nlp, text)) is found

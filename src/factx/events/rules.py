@@ -35,6 +35,7 @@ class EventType:
     strict_verbs: tuple[str, ...] = ()  # verbs of many senses ("hold"): the patient must be named as a person
     exclude_with: tuple[str, ...] = ()  # words beside the trigger that give it another sense: "a storm of criticism"
     exclude_word_with: tuple[tuple[str, tuple[str, ...]], ...] = ()  # per trigger word: {"critical": ["of"]}
+    requires_word_with: tuple[tuple[str, tuple[str, ...]], ...] = ()  # per trigger word: {"body": ["find"]}
     of_is_metaphor: bool = False
     of_holder: tuple[str, ...] = ()  # nouns whose "of" phrase names the holder: "the custody of the police"  # "a flood of imports": an "of" phrase makes the word a figure of speech
     exclude_heads: tuple[str, ...] = ()  # words above the trigger that give it another role: "on charges of"
@@ -96,7 +97,7 @@ class Rules:
 # Read by the lexicon build script, not by the rule layer.
 _BUILD_KEYS = {"wordnet"}
 _TYPE_KEYS = {"family", "acled", "cameo", "kairos", "exclude_with", "exclude_heads", "requires_with",
-              "exclude_word_with", "of_is_metaphor", "of_holder", "wordnet", "verbs", "nouns", "adjectives", "light_verbs", "intransitive", "patient", "participants",
+              "exclude_word_with", "requires_word_with", "of_is_metaphor", "of_holder", "wordnet", "verbs", "nouns", "adjectives", "light_verbs", "intransitive", "patient", "participants",
               "money", "count_expected", "price_of", "retype", "yields_to", "instrument_verbs",
               "strict_verbs"}
 
@@ -240,7 +241,7 @@ def _event_type(name: str, spec: dict[str, Any]) -> EventType:
             fields[key] = (value["event_type"], value.get("sub_event_type")) if value else None
         elif key == "retype":
             fields[key] = tuple(value.items())
-        elif key == "exclude_word_with":
+        elif key in ("exclude_word_with", "requires_word_with"):
             fields[key] = tuple((word, tuple(others)) for word, others in value.items())
         else:
             fields[key] = tuple(value) if isinstance(value, list) else value

@@ -115,6 +115,8 @@ def _fits(tok: Token, etype: EventType, kind: str, rules: Rules, *, inside: rang
     if (kind == "noun" and tok.i + 2 < len(doc) and doc[tok.i + 1].text == "-" and not tok.whitespace_
             and doc[tok.i + 2].is_alpha and doc[tok.i + 2].lower_ not in rules.aftermath_words):
         return False  # "hurricane-tracking satellite", "fire-fighting gear"; but "flood-hit", "quake-stricken"
+    if kind in ("verb", "adj") and tok.i >= 2 and doc[tok.i - 1].text == "-" and not doc[tok.i - 2].whitespace_:
+        return False  # "a privately-held company", "state-owned": part of a modifier, not a happening
     if etype.of_is_metaphor and any(
             g.dep_ == "pobj" and g.ent_type_ not in ("DATE", "TIME") and not g.like_num
             and g.lemma_.lower() not in rules.measure_words
@@ -122,7 +124,7 @@ def _fits(tok: Token, etype: EventType, kind: str, rules: Rules, *, inside: rang
         return False  # "a flood of imports", "a storm of criticism"; not "the floods of 1993"
     if etype.exclude_heads and {tok.head.lower_, tok.head.lemma_.lower()} & set(etype.exclude_heads):
         return False  # "awaiting trial on charges": the grounds of something else, not a charging
-    if not (etype.exclude_with or etype.requires_with or etype.exclude_word_with):
+    if not (etype.exclude_with or etype.requires_with or etype.exclude_word_with or etype.requires_word_with):
         return True
     near = context_words(tok, inside=inside)
     if near & set(etype.exclude_with):
@@ -130,6 +132,8 @@ def _fits(tok: Token, etype: EventType, kind: str, rules: Rules, *, inside: rang
     lemma = tok.lemma_.lower()
     if any(word in (lemma, tok.lower_) and near & set(others) for word, others in etype.exclude_word_with):
         return False  # "critical of his leadership" is no injury
+    if any(word in (lemma, tok.lower_) and not near & set(others) for word, others in etype.requires_word_with):
+        return False  # "a body was found"; not "regulatory bodies"
     return not etype.requires_with or bool(near & set(etype.requires_with))
 
 
