@@ -359,3 +359,28 @@ def test_injury_count_keeps_the_texts_total(nlp, text, value, total):
 def test_injury_count_without_deaths_has_no_total(nlp):
     [injure] = [e for e in events_of(nlp, "Two men were wounded in the shooting.") if e.type == "injure"]
     assert injure.count["value"] == 2 and "total" not in injure.count
+
+
+@pytest.mark.parametrize(
+    ("text", "etype", "value"),
+    [
+        # A name read as an apposition of the noun before it still is the subject of the verb.
+        ("According to the sheriff's office, John Smith, 16, of Springfield, died Wednesday after being shot.",
+         "kill", 1),
+        # A place after the number does not make the dead others than those shot.
+        ("Four people were shot, one fatally, at the park.", "injure", 3),
+        ("Four people were shot, one fatally, at the park.", "kill", 1),
+        # An age is who died, not when.
+        ("Neighbors gathered after the shooting death of a 12-year-old.", "kill", 1),
+        # A name the entity tagger takes for a place still counts one person.
+        ("Police said Knowles was pronounced dead at the scene.", "kill", 1),
+        # The object of a phrase trigger belongs to its last verb.
+        ("A 12-year-old boy shot and killed an 11-year-old on Friday.", "kill", 1),
+    ],
+)
+def test_counts_of_hard_parses(nlp, text, etype, value):
+    assert value in counted(events_of(nlp, text), etype)
+
+
+def test_a_gun_going_off_is_no_explosion(nlp):
+    assert not [e for e in events_of(nlp, "The gun went off while he was cleaning it.") if e.type == "explosion"]

@@ -59,8 +59,8 @@ def find_patient(trig: Trigger, etype: EventType) -> Token | None:
                 for g in c.children:
                     # "the crash of 1987", "the floods of last June": a time, not what it happened to;
                     # "in the custody of the magistrate": who holds, not who is held.
-                    if (g.dep_ == "pobj" and g.ent_type_ not in ("DATE", "TIME")
-                            and tok.lemma_.lower() not in etype.of_holder):
+                    if (g.dep_ == "pobj" and (g.ent_type_ not in ("DATE", "TIME") or g.lower_ == "old")
+                            and tok.lemma_.lower() not in etype.of_holder):  # "the death of a 12-year-old"
                         return g
         possessors = [c for c in tok.children if c.dep_ == "poss" and c.tag_ != "WP$"]
         if tok.dep_ == "pobj" and (tok.head.lower_ in ("in", "on", "to", "into", "through", "across") or (

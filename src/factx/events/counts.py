@@ -55,6 +55,9 @@ def _one(tok: Token, start: int, unit: str | None) -> dict[str, Any]:
             "end": end, "ref": None}
 
 
+NOT_NAMES = {"DATE", "TIME", "MONEY", "PERCENT", "QUANTITY", "CARDINAL", "ORDINAL"}
+
+
 def _single_count(patient: Token, ctx: Context) -> dict[str, Any] | None:
     """The count of one noun phrase: its number, else 1 for a singular person or thing."""
     if patient.lemma_.lower() == "total":
@@ -90,9 +93,8 @@ def _single_count(patient: Token, ctx: Context) -> dict[str, Any] | None:
         return {"value": 2, "qualifier": "exact", "unit": None, "text": patient.text, "start": patient.idx,
                 "end": end, "ref": None}
     # A name counts one person; an all-capitals word is a dateline ("PINETOWN -"), not a victim.
-    if (patient.pos_ == "PROPN" and (patient.ent_type_ in ("PERSON", "") or patient.dep_ == "poss"
-                                     or age_apposed(patient))
-            and not patient.text.isupper()):
+    # The tagger often takes a victim's name for a place or an organisation ("Knowles was pronounced dead").
+    if (patient.pos_ == "PROPN" and patient.ent_type_ not in NOT_NAMES and not patient.text.isupper()):
         first = min(t.idx for t in patient.subtree if t.dep_ in ("compound", "flat") or t is patient)
         return _one(patient, first, None)
     if patient.tag_ in ("NN", "JJ") and patient.pos_ in ("NOUN", "ADJ", "PROPN"):
@@ -163,7 +165,7 @@ def elliptic_part(trig: Trigger, etype: EventType, ev: Event, ctx: Context) -> t
     # The phrase may be hung off the next verb up ("where six people were shot, two fatally, ...").
     trailing = [t for t in tok.sent if t.i > tok.i and t.dep_ == "npadvmod" and t.doc[t.i - 1].text == ","]
     for c in list(tok.children) + trailing[:1]:
-        if c.dep_ not in ("npadvmod", "appos", "conj") or not c.like_num or ev.negated:
+        if c.dep_ not in ("npadvmod", "appos", "conj", "dep") or not c.like_num or ev.negated:
             continue
         adv = next((a for a in c.children if a.dep_ == "advmod" and a.lower_ in retype), None)
         if adv is None:

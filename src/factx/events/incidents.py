@@ -60,7 +60,10 @@ def take_out_the_dead(events: list[Event], sent_events: list[tuple[Event, Token 
 
 def _part_of_those_told(tok: Token) -> bool:
     """A bare number or "two of whom/them" stands for part of the people just told of."""
-    if tok.pos_ == "NUM" and tok.like_num and not any(c.dep_ == "prep" and c.lower_ != "of" for c in tok.children):
+    # "four were shot, one fatally, at the park": a place or time hung on the number does not make it others.
+    if tok.pos_ == "NUM" and tok.like_num and not any(
+            c.dep_ == "prep" and c.lower_ not in ("of", "at", "in", "on", "near", "outside", "inside")
+            for c in tok.children):
         of = [g for c in tok.children if c.dep_ == "prep" and c.lower_ == "of" for g in c.children if g.dep_ == "pobj"]
         return not of or all(g.lower_ in ("whom", "them", "those", "these") for g in of)
     return False

@@ -93,6 +93,14 @@ def subject_of(tok: Token) -> Token | None:
         return subject_of(tok.head)  # "police sentries posted there killed one": a reduced relative read as the verb
     if tok.dep_ == "advcl" and tok.tag_ == "VBG" and tok.head.pos_ == "VERB":
         return subject_of(tok.head)  # "police opened fire, killing two": the participle shares the subject
+    if tok.dep_ == "ROOT" and tok.tag_ in ("VBD", "VBZ", "VBP"):
+        # "According to the Sheriff's Department, Damon Sochko, 16, of Morgantown, died": the name was read as
+        # an apposition of the noun before it, and the verb was left without a subject.
+        left = next((t for t in reversed(tok.doc[tok.sent.start:tok.i]) if not t.is_punct), None)
+        while left is not None and left.dep_ != "appos" and left.head.i < tok.i and left.head.i != left.i:
+            left = left.head
+        if left is not None and left.dep_ == "appos" and left.pos_ in ("PROPN", "NOUN"):
+            return left
     return None
 
 

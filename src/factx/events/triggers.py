@@ -49,6 +49,9 @@ def find_triggers(doc: Doc | SpacySpan, rules: Rules) -> list[Trigger]:
         etype, kind, _ = rules.phrases[doc_obj.vocab.strings[key]]
         phrase = doc_obj[start:end]
         head = phrase.root
+        if kind == "verb":
+            # "shot and killed a man": the last verb of the phrase takes the object.
+            head = next((t for t in reversed(phrase) if t.pos_ == "VERB"), head)
         taken.update(range(start, end))
         if _fits(head, rules.types[etype], kind, rules, inside=range(start, end)):
             found.append(Trigger(etype, head, phrase.start_char, phrase.end_char, kind))
