@@ -384,3 +384,16 @@ def test_counts_of_hard_parses(nlp, text, etype, value):
 
 def test_a_gun_going_off_is_no_explosion(nlp):
     assert not [e for e in events_of(nlp, "The gun went off while he was cleaning it.") if e.type == "explosion"]
+
+
+@pytest.mark.parametrize(
+    ("text", "injured", "killed"),
+    [
+        ("Four people were shot, one man fatally, outside a bar.", 3, 1),
+        ("Four people had been shot. Police said two were pronounced dead at the scene.", 2, 2),
+        ("Five people were shot on Sunday. One of them died on Monday.", 4, 1),
+    ],
+)
+def test_the_dead_among_those_shot(nlp, text, injured, killed):
+    events = events_of(nlp, text)
+    assert counted(events, "injure") == [injured] and counted(events, "kill") == [killed]

@@ -76,6 +76,7 @@ def build_events(doc: Doc, *, numbers: Sequence[NumberMention], money: Sequence[
     events: list[Event] = []
     restatements: dict[str, str] = {}
     doc_events: list[tuple[Event, Token | None]] = []
+    prev_pairs: list[tuple[Event, Token | None]] = []
     prev_sent: SpacySpan | None = None
     for sent, triggers in sent_triggers:
         sent_events: list[tuple[Event, Token | None]] = []
@@ -148,9 +149,13 @@ def build_events(doc: Doc, *, numbers: Sequence[NumberMention], money: Sequence[
                 events.append(part[0])
                 sent_events.append(part)
         drop_yielding(events, sent_events, rules)
-        take_out_the_dead(events, sent_events, rules)
+        # "Four people were shot. Two of them died.": the dead may be part of those shot in the sentence before.
+        pairs = prev_pairs + sent_events
+        take_out_the_dead(events, pairs, rules)
+        del doc_events[len(doc_events) - len(prev_pairs):]
+        doc_events.extend(pair for pair in pairs if pair[0] in events)
+        prev_pairs = [pair for pair in pairs[len(prev_pairs):] if pair[0] in events]
         prev_sent = sent
-        doc_events.extend(pair for pair in sent_events if pair[0] in events)
     drop_yielding_victims(doc, events, doc_events, rules)
     events, restatements = renumber(events, restatements)
     return assign_incidents(link_duplicates(events, restatements), rules, doc_text(doc))

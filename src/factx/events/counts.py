@@ -165,29 +165,31 @@ def elliptic_part(trig: Trigger, etype: EventType, ev: Event, ctx: Context) -> t
     # The phrase may be hung off the next verb up ("where six people were shot, two fatally, ...").
     trailing = [t for t in tok.sent if t.i > tok.i and t.dep_ == "npadvmod" and t.doc[t.i - 1].text == ","]
     for c in list(tok.children) + trailing[:1]:
-        if c.dep_ not in ("npadvmod", "appos", "conj", "dep") or not c.like_num or ev.negated:
+        # "six people were shot, two fatally", "four were shot, one man fatally"
+        number = c if c.like_num else next((n for n in c.children if n.dep_ == "nummod" and n.like_num), None)
+        if c.dep_ not in ("npadvmod", "appos", "conj", "dep") or number is None or ev.negated:
             continue
         adv = next((a for a in c.children if a.dep_ == "advmod" and a.lower_ in retype), None)
         if adv is None:
             continue
-        hit = _number_in([c], ctx)
+        hit = _number_in([number], ctx)
         if hit is not None:
             count = _count_record(hit, unit=None)
         else:
             from ..normalize.quantities import parse_number
 
-            value = parse_number(c.text)
+            value = parse_number(number.text)
             if value is None:
                 continue
-            count = {"value": value, "qualifier": "exact", "unit": None, "text": c.text, "start": c.idx,
-                     "end": c.idx + len(c.text), "ref": None}
+            count = {"value": value, "qualifier": "exact", "unit": None, "text": number.text, "start": number.idx,
+                     "end": number.idx + len(number.text), "ref": None}
         words = [c] + [t for g in c.children if g.dep_ == "prep" and g.lower_ == "of" for t in g.subtree]
         last = max(words, key=lambda t: t.i)
         patient = Span(text_at(c.doc, c.idx, last.idx + len(last.text)), c.idx, last.idx + len(last.text))
         start, end = adv.idx, adv.idx + len(adv.text)
         part = with_changes(ev, id=f"e{ev.id[1:]}b", type=retype[adv.lower_], trigger=Span(adv.text, start, end),
                         count=count, patient=patient, same_as=None)
-        return part, c
+        return part, number  # the number stands for part of the people told of
     return None
 
 
