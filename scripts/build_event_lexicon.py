@@ -9,7 +9,8 @@ word's most common senses (the first two for nouns, the first for verbs), so tha
 earthquake only in a rare sense) is left out while "aftershock" and "temblor" come in. Words of
 the hand-made lists win over these; ``"exclude"`` in a type's ``wordnet`` entry leaves words out.
 It also lists the nouns whose most common sense is a person (WordNet's ``noun.person``), which
-the rule layer accepts as the people an event happens to ("a major general was killed"), and, from
+the rule layer accepts as the people an event happens to ("a major general was killed"), the nouns of
+buildings, rooms, streets and grounds that can be where an event happened ("a bakery", "the station"), and, from
 lemminflect's tables, the inflected forms of every one-word trigger ("fined" -> fine), which find a
 trigger where the tagger gives a wrong lemma ("fined" -> "fin").
 
@@ -160,6 +161,24 @@ def people(wn: WordNet) -> list[str]:
     return sorted(names)
 
 
+# Kinds of places an event can be located at: buildings, rooms, streets, grounds and businesses.
+LANDMARK_ROOTS = ("building.n.01", "facility.n.01", "thoroughfare.n.01", "place_of_business.n.01",
+                  "establishment.n.04", "tract.n.01", "housing.n.01", "room.n.01")
+
+
+def landmarks(wn: WordNet) -> list[str]:
+    """Single nouns whose first or second sense is a building, room, street, ground or business."""
+    found = set()
+    for name in LANDMARK_ROOTS:
+        pos, offset = wn.synset(name)
+        for off in wn.below(pos, offset):
+            for word in wn.data[pos][off].words:
+                low = word.lower()
+                if word == low and " " not in low and WORD.match(low) and wn.rank(pos, low, off) <= 2:
+                    found.add(low)
+    return sorted(found)
+
+
 def forms(types: dict, generated: dict[str, dict[str, list[str]]]) -> dict[str, dict[str, str]]:
     """Inflected forms of every one-word verb and noun trigger, mapped to the trigger: {"verb": {"fined": "fine"}}."""
     from lemminflect import getAllInflections, getAllInflectionsOOV
@@ -197,12 +216,13 @@ def main(argv: list[str] | None = None) -> int:
         "generated_by": "scripts/build_event_lexicon.py",
         "types": generated,
         "participants": {"person": people(wn)},
+        "landmark_nouns": landmarks(wn),
         "forms": forms(types, generated),
     }
     args.output.write_text(json.dumps(lexicon, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     n = sum(len(v) for t in lexicon["types"].values() for v in t.values())
     print(f"wrote {args.output}: {n} trigger words for {len(lexicon['types'])} types, "
-          f"{len(lexicon['participants']['person'])} person nouns, "
+          f"{len(lexicon['participants']['person'])} person nouns, {len(lexicon['landmark_nouns'])} landmark nouns, "
           f"{sum(len(f) for f in lexicon['forms'].values())} inflected forms")
     return 0
 

@@ -256,32 +256,32 @@ class TestPlaceAndDate:
     def test_place_in_sentence(self, nlp):
         ev = events_of(nlp, "A man was shot in Toledo, Ohio on Sunday.")[0]
         assert (ev.place["name"], ev.place["kind"], ev.place["admin1"], ev.place["origin"]) == (
-            "Toledo", "city", "US-OH", "sentence")
+            "Toledo", "city", "US-OH", "clause")
 
-    def test_place_from_paragraph(self, nlp):
+    def test_place_from_incident(self, nlp):
         text = "Police in Leshan, Sichuan, raided a warehouse. Twelve suspects were arrested."
         ev = [e for e in events_of(nlp, text) if e.type == "arrest"][0]
-        assert ev.place["origin"] == "paragraph" and ev.place["admin1"] == "CN-SC"
+        assert ev.place["origin"] == "incident" and ev.place["admin1"] == "CN-SC"
 
-    def test_place_from_document_city(self, nlp):
+    def test_place_from_dateline(self, nlp):
         text = ("DAYTON, Ohio - Police are looking for a gunman.\n\n"
                 "Investigators spoke to witnesses at the scene.\n\nTwo men were wounded.")
         ev = [e for e in events_of(nlp, text) if e.type == "injure"][0]
-        assert (ev.place["name"], ev.place["origin"]) == ("Dayton", "document")
+        assert (ev.place["name"], ev.place["origin"]) == ("Dayton", "dateline")
 
     def test_date_in_sentence(self, nlp):
         ev = events_of(nlp, "Two men were killed on Saturday night.")[0]
-        assert (ev.date["value"][:10], ev.date["origin"]) == ("2016-06-04", "sentence")
+        assert (ev.date["value"][:10], ev.date["origin"]) == ("2016-06-04", "clause")
 
-    def test_date_from_document(self, nlp):
+    def test_date_from_incident(self, nlp):
         text = "The shooting happened on June 2.\n\nTwo men were wounded, police said."
         ev = [e for e in events_of(nlp, text) if e.type == "injure"][0]
-        assert (ev.date["value"], ev.date["origin"]) == ("2016-06-02", "document")
+        assert (ev.date["value"], ev.date["origin"]) == ("2016-06-02", "incident")
 
     def test_bare_clock_time_gives_way_to_the_day(self, nlp):
         text = "A man was shot and killed Saturday night.\n\nHe was shot at about 5:50 a.m. and died later."
         late = [e for e in events_of(nlp, text) if e.type == "kill"][-1]
-        assert (late.date["value"][:10], late.date["origin"]) == ("2016-06-04", "document")
+        assert (late.date["value"][:10], late.date["origin"]) == ("2016-06-04", "incident")
 
     def test_date_falls_back_to_publication(self, nlp):
         ev = events_of(nlp, "Two men were wounded.")[0]

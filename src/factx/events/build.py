@@ -9,7 +9,7 @@ from spacy.tokens import Span as SpacySpan
 
 from ..mentions.tokens import doc_text
 from ..models import DateMention, Event, Focus, MoneyMention, NumberMention, PlaceMention, Span
-from .anchors import date_for, document_city, document_date, money_for, place_for
+from .anchors import date_for, document_city, document_date, fill_anchors, money_for, place_for
 from .arguments import (
     PLURAL_PRONOUNS,
     by_authority,
@@ -158,7 +158,7 @@ def build_events(doc: Doc, *, numbers: Sequence[NumberMention], money: Sequence[
         prev_sent = sent
     drop_yielding_victims(doc, events, doc_events, rules)
     events, restatements = renumber(events, restatements)
-    return assign_incidents(link_duplicates(events, restatements), rules, doc_text(doc))
+    return fill_anchors(assign_incidents(link_duplicates(events, restatements), rules, doc_text(doc)), ctx)
 
 
 def _is_price(etype: EventType, events: list[Event], sent: SpacySpan, rules: Rules) -> bool:

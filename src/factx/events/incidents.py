@@ -219,7 +219,7 @@ def summarize_incidents(events: list[Event], rules: Rules) -> list[Incident]:
 # followed (arrests, rescues), after it.
 _FAMILY_RANK = {"violence": 0, "disaster": 0, "accident": 0, "protest": 0, "abduction": 0, "crime": 1, "business": 1,
                 "politics": 1, "casualty": 2, "relief": 3, "justice": 4}
-_OWN = ("sentence",)
+_OWN = ("clause", "sentence")
 
 
 @dataclass(slots=True)
@@ -275,7 +275,8 @@ def _dates_differ(a: dict[str, Any] | None, b: dict[str, Any] | None) -> bool:
 def _tells_another(ev: Event, rules: Rules, text: str) -> bool:
     """Whether the event's sentence says it tells of another happening than the one before."""
     sent = text[ev.sentence.get("start", 0):ev.sentence.get("end", 0)].lower()
-    return any(cue in sent for cue in rules.incident_breaks)
+    # "Last month, a doctor was sentenced ...": a sentence that opens on another time tells another story.
+    return any(cue in sent for cue in rules.incident_breaks) or sent.lstrip().startswith(rules.incident_openers)
 
 
 def _incident_place(evs: list[Event]) -> dict[str, Any] | None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -66,7 +66,8 @@ class Rules:
     participant_entities: dict[str, tuple[str, ...]] = field(default_factory=dict)  # names that may be one of them
     wound_instruments: frozenset[str] = frozenset()
     body_parts: frozenset[str] = frozenset()
-    incident_breaks: tuple[str, ...] = ()  # "in a separate incident": the sentence tells of another happening
+    incident_breaks: tuple[str, ...] = ()
+    incident_openers: tuple[str, ...] = ()  # "last month, ...": opening a sentence, another time, another story  # "in a separate incident": the sentence tells of another happening
     additive_cues: frozenset[str] = frozenset()  # "two others were also hurt": victims added to those told
     occurrence_heads: frozenset[str] = frozenset()  # "crash site": a trigger modifying one of these still happened
     generic_modifiers: frozenset[str] = frozenset()  # "frequent attacks": events in general, not one that happened
@@ -77,6 +78,12 @@ class Rules:
     irrealis_nouns: frozenset[str] = frozenset()  # "the threat of an attack", "calls for his arrest"
     aftermath_words: frozenset[str] = frozenset()  # "flood-hit", "quake-stricken": the event did happen
     measure_words: frozenset[str] = frozenset()  # "an earthquake of magnitude 6.1": no figure of speech
+    locative_prepositions: frozenset[str] = frozenset()  # "in", "at", "near": a phrase that says where
+    landmark_nouns: frozenset[str] = frozenset()  # "a bakery", "the station": where an event can be
+    comparison_words: frozenset[str] = frozenset()  # "the worst since the bombing in Madrid"
+    dated_by_own_clause: frozenset[str] = frozenset()  # families whose events never borrow the happening's date
+    area_nouns: dict[str, str] = field(default_factory=dict)  # "the city" -> city: points back to a place named
+    lemmas: frozenset[str] = frozenset()  # every trigger lemma (see trigger_lemmas)
     habitual_verbs: frozenset[str] = frozenset()  # "insurgents continue to ambush convoys"
     generic_verbs: frozenset[str] = frozenset()  # "bombings are rare": in the present, events in general
     instrument_index: dict[str, str] = field(default_factory=dict)
@@ -90,8 +97,7 @@ class Rules:
 
     def trigger_lemmas(self) -> frozenset[str]:
         """Every lemma that is a trigger or the first word of a multiword trigger."""
-        return frozenset(self.verb_index) | frozenset(self.noun_index) | frozenset(self.adj_index) | frozenset(
-            self.instrument_index) | frozenset(parts[0] for _, _, parts in self.phrases.values())
+        return self.lemmas
 
 
 # Read by the lexicon build script, not by the rule layer.
@@ -109,8 +115,9 @@ _WORD_SETS = ("reporting_verbs", "hedge_words", "hedge_verbs", "negation_words",
               "agentive_causes", "irrealis_verbs", "irrealis_modals", "wound_instruments", "body_parts",
               "additive_cues", "occurrence_heads", "generic_modifiers", "planned_modifiers", "statistical_heads",
               "trend_verbs", "generic_verbs", "irrealis_nouns", "reference_heads", "habitual_verbs",
-              "aftermath_words", "measure_words")
-_WORD_TUPLES = ("reporting_prepositions", "negated_patients", "incident_breaks")
+              "aftermath_words", "measure_words",
+              "locative_prepositions", "comparison_words", "dated_by_own_clause")
+_WORD_TUPLES = ("reporting_prepositions", "negated_patients", "incident_breaks", "incident_openers")
 
 
 def _merge(base: dict[str, Any], extra: dict[str, Any], *, name: str) -> dict[str, Any]:
@@ -273,6 +280,8 @@ def load_rules(extra_files: tuple[str, ...] = ()) -> Rules:
         **{k: frozenset(base.get(k, ())) for k in _WORD_SETS},
         **{k: tuple(base.get(k, ())) for k in _WORD_TUPLES},
         forms=lexicon.get("forms", {}),
+        area_nouns=dict(base.get("area_nouns", {})),
+        landmark_nouns=frozenset(base.get("landmark_nouns", [])) | frozenset(lexicon.get("landmark_nouns", [])),
     )
     for t in types.values():
         for w in t.instrument_verbs:
@@ -287,7 +296,9 @@ def load_rules(extra_files: tuple[str, ...] = ()) -> Rules:
             for kind, key, index in (("verb", "verbs", rules.verb_index), ("noun", "nouns", rules.noun_index)):
                 for w in words.get(key, ()):
                     _index(rules, tname, kind, w, index)
-    return rules
+    lemmas = frozenset(rules.verb_index) | frozenset(rules.noun_index) | frozenset(rules.adj_index) | frozenset(
+        rules.instrument_index) | frozenset(parts[0] for _, _, parts in rules.phrases.values())
+    return replace(rules, lemmas=lemmas)
 
 
 PARTICLES = {"up", "down", "off", "out", "in", "over", "away", "back", "on"}
