@@ -35,7 +35,7 @@ def place_for(trig: Trigger, sent: SpacySpan, ctx: Context) -> dict[str, Any] | 
 
 def _clause_heads(trig: Trigger) -> list[Token]:
     """The words whose locative phrases place the event: the trigger, and the verb of a noun or adjective trigger
-    or of a participle ("were found shot in their home")."""
+    or of a participle ("were found shot in their home", "a wave of shootings broke out in the north")."""
     tok = trig.token
     heads = [tok]
     cur = tok
@@ -45,6 +45,9 @@ def _clause_heads(trig: Trigger) -> list[Token]:
             cur = cur.head
         elif cur.dep_ == "pobj" and cur.head.head.pos_ in ("VERB", "AUX"):
             cur = cur.head.head  # "killed in an attack in Kabul"
+        elif (cur.dep_ == "pobj" and cur.head.lower_ == "of" and cur.head.head.pos_ == "NOUN"
+              and cur.head.head.dep_ in ("nsubj", "dobj") and cur.head.head.head.pos_ == "VERB"):
+            cur = cur.head.head.head  # "a wave of shootings broke out in the north"
         else:
             break
         if cur.pos_ not in ("VERB", "AUX") or cur.lemma_.lower() in REPORTING_STOP:
@@ -54,33 +57,68 @@ def _clause_heads(trig: Trigger) -> list[Token]:
 
 
 REPORTING_STOP = {"say", "tell", "report", "add", "confirm", "announce"}
+# A clause of time hung on the event tells its circumstances: "shot dead when he answered the door in Deerpark Road".
+CIRCUMSTANCE_MARKS = {"when", "as", "while"}
 
 
 def _locative_place(trig: Trigger, ctx: Context) -> dict[str, Any] | None:
     """A place from the event's locative phrases: "in Kabul", "at a mosque in Kabul", "in the city", "Kabul's
-    main mosque"; the most specific of them, with its landmark."""
+    main mosque", the target of an attack ("targeted a bakery", "the bombing of the city"); the most specific."""
     rules = ctx.rules
     phrases: list[Token] = []
-    for head in _clause_heads(trig):
-        for c in head.children:
-            if c.dep_ == "prep" and c.lower_ in rules.locative_prepositions:
-                phrases += [g for g in c.children if g.dep_ == "pobj"]
+    heads = _clause_heads(trig)
+    heads += [c for h in heads[:1] for c in h.children if c.dep_ == "advcl"
+              and any(m.lower_ in CIRCUMSTANCE_MARKS for m in c.children if m.dep_ in ("mark", "advmod"))]
+    for head in heads:
+        phrases += _locatives(head, rules)
         if head.dep_ == "relcl" and any(c.lower_ == "where" for c in head.children):
             phrases.append(head.head)  # "the bar where he was shot"
     tok = trig.token
+    family = rules.types[trig.type].family if trig.type in rules.types else ""
     if trig.kind == "noun":
         # "the Kabul bombing", "Saturday's attack in Kabul": a place name modifying the event noun.
         phrases += [c for c in tok.children if c.dep_ in ("compound", "poss", "nmod")]
-    best: dict[str, Any] | None = None
+    if family in rules.target_is_place:
+        # What an attack or an explosion hit, when it is a place: "targeted a bakery", "the bombing of the city".
+        for head in heads[:2]:
+            phrases += [c for c in head.children if c.dep_ == "dobj"]
+        phrases += [g for c in tok.children if c.dep_ == "prep" and c.lower_ == "of" for g in c.children
+                    if g.dep_ == "pobj"]
+    best, best_rank = None, None
     for np in phrases:
         rec = _phrase_place(np, ctx)
-        if rec is not None and (best is None or _rank(rec) > _rank(best)):
-            best = rec
+        # A building or a street is finer than a named area around it ("Deerpark Road, in the Old Park district").
+        rank = (*_rank(rec), np.lemma_.lower() not in rules.area_nouns) if rec is not None else None
+        if rank is not None and (best_rank is None or rank > best_rank):
+            best, best_rank = rec, rank
     return best
 
 
-def _rank(rec: dict[str, Any]) -> tuple[int, int]:
-    return (SPECIFICITY.get(rec.get("kind") or "", 0), 1 if rec.get("landmark") else 0)
+def _locatives(head: Token, rules: Rules) -> list[Token]:
+    """The objects of a word's locative prepositions, and of those a few phrases down ("in a battle between troops
+    and rebels in the Markets area", "answered a knock at his door in Deerpark Road")."""
+    out: list[Token] = []
+    frontier = [head]
+    for _ in range(3):
+        nxt = []
+        for node in frontier:
+            for c in node.children:
+                if c.dep_ == "dobj" and node is head:
+                    nxt.append(c)
+                if c.dep_ != "prep":
+                    continue
+                for g in c.children:
+                    if g.dep_ == "pobj":
+                        if c.lower_ in rules.locative_prepositions:
+                            out.append(g)
+                        nxt += [g] + [m for m in g.children if m.dep_ == "conj"]
+        frontier = nxt
+    return out
+
+
+def _rank(rec: dict[str, Any]) -> tuple[int, int, int]:
+    return (1 if rec.get("country") or rec.get("landmark") else 0, SPECIFICITY.get(rec.get("kind") or "", 0),
+            1 if rec.get("landmark") else 0)
 
 
 def _phrase_place(np: Token, ctx: Context) -> dict[str, Any] | None:
@@ -89,31 +127,40 @@ def _phrase_place(np: Token, ctx: Context) -> dict[str, Any] | None:
     tokens = [t for t in np.subtree if not (t.dep_ in ("relcl", "acl") or any(a.dep_ in ("relcl", "acl") and
                                                                                    t in a.subtree for a in np.children))]
     start, end = min(t.idx for t in tokens), max(t.idx + len(t.text) for t in tokens)
-    inside = [(i, p) for i, p in enumerate(ctx.places) if start <= p.start and p.end <= end and _usable_place(p)]
+    inside = [(i, p) for i, p in enumerate(ctx.places) if start <= p.start and p.end <= end and p.kind != "demonym"]
     lemma = np.lemma_.lower()
     landmark = None
-    if lemma in ctx.rules.landmark_nouns or any(p.kind == "landmark" and p.start <= np.idx < p.end
-                                                for p in ctx.places):
+    named_area = lemma in ctx.rules.area_nouns and any(c.dep_ == "compound" and c.pos_ == "PROPN" for c in np.children)
+    if lemma in ctx.rules.landmark_nouns or named_area or any(p.kind == "landmark" and p.start <= np.idx < p.end
+                                                              for p in ctx.places):
         first = next((t for t in tokens if t.dep_ not in ("det", "poss", "case", "predet") and not t.is_punct), np)
         lm_start = first.idx
         lm_end = max(t.idx + len(t.text) for t in tokens if t.i <= np.i)
         landmark = {"name": text_at(ctx.doc, lm_start, lm_end), "text": text_at(ctx.doc, start, end),
                     "start": start, "end": end}
-    if inside:
-        i, p = max(inside, key=lambda ip: (SPECIFICITY.get(ip[1].kind or "", 0) if ip[1].kind != "landmark" else 0,
-                                           -ip[1].start))
+    resolved = [(i, p) for i, p in inside if _usable_place(p) and p.kind != "landmark"]
+    if resolved:
+        i, p = max(resolved, key=lambda ip: (SPECIFICITY.get(ip[1].kind or "", 0), -ip[1].start))
         rec = _place_record((i, p), "clause")
-    elif lemma in ctx.rules.area_nouns and any(c.lower_ in ("the", "this", "that") for c in np.children):
+    elif lemma in ctx.rules.area_nouns and not named_area and any(
+            c.lower_ in ("the", "this", "that", "these", "those") for c in np.children):
         # "in the city", "across the province": the place of that kind named last before.
-        kind = ctx.rules.area_nouns[lemma]
-        prior = [(i, p) for i, p in enumerate(ctx.places) if p.end <= np.idx and p.kind == kind and _usable_place(p)]
+        kinds = AREA_KINDS.get(ctx.rules.area_nouns[lemma], (ctx.rules.area_nouns[lemma],))
+        prior = [(i, p) for i, p in enumerate(ctx.places) if p.end <= np.idx and p.kind in kinds and _usable_place(p)]
         if not prior:
             return None
-        rec = _place_record(prior[-1], "clause")
+        rec = _place_record(max(prior, key=lambda ip: (-kinds.index(ip[1].kind), ip[1].start)), "clause")
         rec.update(text=text_at(ctx.doc, start, end), start=start, end=end)
-    elif landmark is not None:
-        rec = {"ref": None, "name": landmark["name"], "kind": "landmark", "country": None, "admin1": None, "lat": None,
-               "lon": None, "text": landmark["text"], "start": start, "end": end, "origin": "clause"}
+    elif landmark is not None or inside or (np.pos_ == "PROPN" and np.ent_type_ in ("GPE", "LOC", "FAC", "")
+                                            and np.head.lower_ in ctx.rules.locative_prepositions):
+        # A landmark, or a place name the gazetteer does not know ("in Badia al-Sukhnah"): what holds it is
+        # filled in later.
+        name = landmark["name"] if landmark is not None else inside[0][1].name if inside else text_at(
+            ctx.doc, start, end)
+        rec = {"ref": None, "name": name, "kind": "landmark" if landmark is not None else None, "country": None,
+               "admin1": None, "lat": None, "lon": None, "text": text_at(ctx.doc, start, end), "start": start,
+               "end": end, "origin": "clause"}
+        return rec
     else:
         return None
     if landmark is not None:
@@ -121,6 +168,12 @@ def _phrase_place(np: Token, ctx: Context) -> dict[str, Any] | None:
         rec.update(text=landmark["text"], start=start, end=end)
         rec["landmark"] = landmark["name"]
     return rec
+
+
+# The kinds of place an area word may point back to, the first preferred: "the province" is an admin1, or a
+# county where the article names none.
+AREA_KINDS = {"city": ("city", "admin2"), "admin1": ("admin1", "admin2", "city"), "admin2": ("admin2", "city"),
+              "country": ("country",)}
 
 
 def _sentence_place(trig: Trigger, sent: SpacySpan, ctx: Context) -> dict[str, Any] | None:
@@ -151,13 +204,18 @@ def _sentence_place(trig: Trigger, sent: SpacySpan, ctx: Context) -> dict[str, A
 
 def fill_anchors(events: list[Event], ctx: Context) -> list[Event]:
     """Give events without a place or date of their own those of their incident, else the dateline's or the
-    article's (each with its origin); the dates of legal and reporting events are never borrowed from the
-    happening they are about."""
+    article's (each with its origin); a landmark or an unknown place name gets the place that holds it. The dates
+    of legal and reporting events are never borrowed from the happening they are about."""
+    dateline = dateline_place(ctx)
+    fallback = dateline and _place_record(dateline, "dateline") or (
+        ctx.doc_city and _place_record(ctx.doc_city, "document"))
+    # First the holders of landmarks: a place of the same sentence, else of the incident, the dateline, the article.
+    events = [with_changes(ev, place=_held(ev, events, ctx, fallback)) if ev.place and not ev.place.get("country")
+              else ev for ev in events]
     by_incident: dict[str, list[Event]] = {}
     for ev in events:
         if ev.incident:
             by_incident.setdefault(ev.incident, []).append(ev)
-    dateline = dateline_place(ctx)
     main = events[0].incident if events else None
     out = []
     for ev in events:
@@ -171,19 +229,28 @@ def fill_anchors(events: list[Event], ctx: Context) -> list[Event]:
                 place = _place_record(ctx.doc_city, "document")
             if place is None and ev.incident in (main, None):
                 place = _focus_place(ctx)
-        elif place.get("kind") == "landmark" and place.get("country") is None:
-            holder = _inherit_place(mates, ctx) or (
-                _place_record(dateline, "dateline") if dateline is not None else
-                _place_record(ctx.doc_city, "document") if ctx.doc_city is not None else None)
-            if holder is not None:
-                place = {**holder, "text": place["text"], "start": place["start"], "end": place["end"],
-                         "landmark": place["name"]}
         if date is None:
             date = _fill_date(ev, mates, main, ctx)
         if place is not ev.place or date is not ev.date:
             ev = with_changes(ev, place=place, date=date, confidence=_lower(ev.confidence, place, date))
         out.append(ev)
     return out
+
+
+def _held(ev: Event, events: list[Event], ctx: Context, fallback: dict[str, Any] | None) -> dict[str, Any]:
+    """A landmark's (or unknown place's) record completed with the place that holds it."""
+    place = ev.place or {}
+    start, end = ev.sentence.get("start", 0), ev.sentence.get("end", 0)
+    here = [(i, p) for i, p in enumerate(ctx.places) if start <= p.start < end and _usable_place(p)
+            and p.kind != "landmark"]
+    holder = _place_record(max(here, key=lambda ip: SPECIFICITY.get(ip[1].kind or "", 0)), "clause") if here else None
+    if holder is None:
+        mates = [e for e in events if e.incident and e.incident == ev.incident]
+        holder = _inherit_place(mates, ctx) or fallback
+    if holder is None:
+        return place
+    return {**holder, "text": place.get("text"), "start": place.get("start"), "end": place.get("end"),
+            "landmark": place.get("name"), "origin": "clause" if holder.get("origin") == "clause" else holder["origin"]}
 
 
 def _inherit_place(mates: list[Event], ctx: Context) -> dict[str, Any] | None:

@@ -8,7 +8,7 @@ from spacy.tokens import Doc, Token
 from spacy.tokens import Span as SpacySpan
 
 from ..models import Event, NumberMention, Span
-from .arguments import ONE_PRONOUNS, PLURAL_PRONOUNS, age_apposed
+from .arguments import ONE_PRONOUNS, PLURAL_PRONOUNS
 from .context import Context, Trigger
 from .rules import EventType, Rules
 from .syntax import conjuncts_of, mention_at, text_at, with_changes

@@ -81,7 +81,8 @@ class Rules:
     locative_prepositions: frozenset[str] = frozenset()  # "in", "at", "near": a phrase that says where
     landmark_nouns: frozenset[str] = frozenset()  # "a bakery", "the station": where an event can be
     comparison_words: frozenset[str] = frozenset()  # "the worst since the bombing in Madrid"
-    dated_by_own_clause: frozenset[str] = frozenset()  # families whose events never borrow the happening's date
+    dated_by_own_clause: frozenset[str] = frozenset()
+    target_is_place: frozenset[str] = frozenset()  # families whose object may be where: "bombed a market"  # families whose events never borrow the happening's date
     area_nouns: dict[str, str] = field(default_factory=dict)  # "the city" -> city: points back to a place named
     lemmas: frozenset[str] = frozenset()  # every trigger lemma (see trigger_lemmas)
     habitual_verbs: frozenset[str] = frozenset()  # "insurgents continue to ambush convoys"
@@ -116,7 +117,8 @@ _WORD_SETS = ("reporting_verbs", "hedge_words", "hedge_verbs", "negation_words",
               "additive_cues", "occurrence_heads", "generic_modifiers", "planned_modifiers", "statistical_heads",
               "trend_verbs", "generic_verbs", "irrealis_nouns", "reference_heads", "habitual_verbs",
               "aftermath_words", "measure_words",
-              "locative_prepositions", "comparison_words", "dated_by_own_clause")
+              "locative_prepositions", "comparison_words", "dated_by_own_clause",
+              "target_is_place")
 _WORD_TUPLES = ("reporting_prepositions", "negated_patients", "incident_breaks", "incident_openers")
 
 
