@@ -116,6 +116,15 @@ def _locatives(head: Token, rules: Rules) -> list[Token]:
     return out
 
 
+def _in_region(p: PlaceMention, ctx: Context) -> bool:
+    """A town resolved outside the article's region, when the article names a city inside it, is most often a
+    same-named town elsewhere ("Rogers Park" in a Tennessee story): it is left out."""
+    focus, city = ctx.focus, ctx.doc_city
+    if not (focus and focus.admin1 and city is not None and city[1].admin1 == focus.admin1):
+        return True
+    return p.admin1 in (None, focus.admin1) or p.kind in ("country", "admin1")
+
+
 def _rank(rec: dict[str, Any]) -> tuple[int, int, int]:
     return (1 if rec.get("country") or rec.get("landmark") else 0, SPECIFICITY.get(rec.get("kind") or "", 0),
             1 if rec.get("landmark") else 0)
@@ -138,7 +147,7 @@ def _phrase_place(np: Token, ctx: Context) -> dict[str, Any] | None:
         lm_end = max(t.idx + len(t.text) for t in tokens if t.i <= np.i)
         landmark = {"name": text_at(ctx.doc, lm_start, lm_end), "text": text_at(ctx.doc, start, end),
                     "start": start, "end": end}
-    resolved = [(i, p) for i, p in inside if _usable_place(p) and p.kind != "landmark"]
+    resolved = [(i, p) for i, p in inside if _usable_place(p) and p.kind != "landmark" and _in_region(p, ctx)]
     if resolved:
         i, p = max(resolved, key=lambda ip: (SPECIFICITY.get(ip[1].kind or "", 0), -ip[1].start))
         rec = _place_record((i, p), "clause")
@@ -195,6 +204,8 @@ def _sentence_place(trig: Trigger, sent: SpacySpan, ctx: Context) -> dict[str, A
             continue  # "the worst since the bombing in Madrid"
         if focus_country and p.country != focus_country and not trig.token.is_ancestor(root):
             continue  # outside the event's own phrase, a place abroad is background
+        if not _in_region(p, ctx):
+            continue
         cands.append((i, p))
     if not cands:
         return None
@@ -225,16 +236,48 @@ def fill_anchors(events: list[Event], ctx: Context) -> list[Event]:
             place = _inherit_place(mates, ctx)
             if place is None and dateline is not None:
                 place = _place_record(dateline, "dateline")
-            if place is None and ctx.doc_city is not None and ev.incident in (main, None):
+            if place is None and ctx.doc_city is not None:
                 place = _place_record(ctx.doc_city, "document")
-            if place is None and ev.incident in (main, None):
+            if place is None:
                 place = _focus_place(ctx)
+        place = _finer(place, ctx)
         if date is None:
             date = _fill_date(ev, mates, main, ctx)
         if place is not ev.place or date is not ev.date:
             ev = with_changes(ev, place=place, date=date, confidence=_lower(ev.confidence, place, date))
         out.append(ev)
     return out
+
+
+def _finer(place: dict[str, Any] | None, ctx: Context) -> dict[str, Any] | None:
+    """The article's city for a region or county that holds it ("in Greene County"), and for a part of it ("in
+    South Sacramento", a neighbourhood a few kilometres from it), which is kept as the landmark."""
+    city = ctx.doc_city
+    if not place or city is None or city[1].kind != "city" or place.get("landmark"):
+        return place
+    c = city[1]
+    if (place.get("kind") in ("admin1", "admin2") and c.admin1 == place.get("admin1")
+            and not (place.get("kind") == "admin2" and place.get("name") == c.name)):
+        return _place_record(city, "document")
+    if place.get("kind") == "city" and place.get("name") != c.name and c.admin1 == place.get("admin1") and (
+            f" {c.name} " in f" {place.get('name')} " or _km(place, c) <= NEIGHBOURHOOD_KM):
+        return {**_place_record(city, place["origin"]), "text": place.get("text"), "start": place.get("start"),
+                "end": place.get("end"), "landmark": place.get("name")}
+    return place
+
+
+NEIGHBOURHOOD_KM = 5.0
+
+
+def _km(place: dict[str, Any], city: PlaceMention) -> float:
+    """Great-circle distance between a place record and a place mention, or infinity without coordinates."""
+    import math
+
+    if None in (place.get("lat"), place.get("lon"), city.lat, city.lon):
+        return math.inf
+    la1, lo1, la2, lo2 = map(math.radians, (place["lat"], place["lon"], city.lat, city.lon))
+    h = math.sin((la2 - la1) / 2) ** 2 + math.cos(la1) * math.cos(la2) * math.sin((lo2 - lo1) / 2) ** 2
+    return 12742 * math.asin(math.sqrt(h))
 
 
 def _held(ev: Event, events: list[Event], ctx: Context, fallback: dict[str, Any] | None) -> dict[str, Any]:
@@ -278,7 +321,12 @@ def _fill_date(ev: Event, mates: list[Event], main: str | None, ctx: Context) ->
         own = [e.date for e in mates if e.date and e.date.get("origin") in OWN
                and (ctx.rules.types[e.type].family if e.type in ctx.rules.types else "")
                not in ctx.rules.dated_by_own_clause]
-        if own:
+        # The happening began on the earliest day its events give ("shot on Dec. 12 ... died Monday").
+        days = sorted((d for d in own if len(d.get("value") or "") >= 10), key=lambda d: d["value"][:10])
+        if days:
+            return {**days[0], "origin": "incident"}
+        if own and not (ctx.doc_date is not None and ev.incident in (main, None)
+                        and _within(ctx.doc_date[1].value, own[0].get("value") or "")):
             return {**own[0], "origin": "incident"}
         if ctx.doc_date is not None and ev.incident in (main, None):
             return _date_record(*ctx.doc_date, "document")
@@ -410,7 +458,13 @@ def _dated(d: DateMention, ctx: Context) -> bool:
     v = d.value or ""
     if not v[:4].isdigit():
         return False
+    if ctx.published and ctx.published[:4].isdigit() and not (
+            int(ctx.published[:4]) - MAX_YEARS_BACK <= int(v[:4]) <= int(ctx.published[:4])):
+        return False  # "3103 Foster Ave.": a house number read as a year
     return not (ctx.published and _is_day(d) and v[:10] > ctx.published[:10])
+
+
+MAX_YEARS_BACK = 150
 
 
 def _date_record(i: int, d: DateMention, origin: str) -> dict[str, Any]:
@@ -437,7 +491,30 @@ def document_date(ctx: Context) -> tuple[int, DateMention] | None:
     A bare clock time ("at 5 p.m.") names no day of its own, so a date that does is preferred.
     """
     found = list(_document_dates(ctx))
+    if ctx.published and len(ctx.published) >= 10:
+        # A date of the weeks before publication dates what the article reports; an older one is most often
+        # background ("born 07/19/98").
+        import datetime as dt
+
+        try:
+            pub = dt.date.fromisoformat(ctx.published[:10])
+        except ValueError:
+            pub = None
+        recent = [h for h in found if pub is not None and _days_before(h[1].value, pub) <= RECENT_DAYS]
+        found = recent or found
     return next((h for h in found if not _time_only(h[1])), found[0] if found else None)
+
+
+RECENT_DAYS = 31
+
+
+def _days_before(value: str | None, pub: Any) -> float:
+    import datetime as dt
+
+    try:
+        return (pub - dt.date.fromisoformat((value or "")[:10])).days
+    except ValueError:
+        return float("inf")
 
 
 def _time_only(d: DateMention) -> bool:

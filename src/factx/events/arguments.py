@@ -15,6 +15,7 @@ from .syntax import (
     antecedent_of,
     conjuncts_of,
     is_passive,
+    negative_prefix,
     non_restrictive,
     small_clause,
     span_of,
@@ -414,7 +415,9 @@ def told_of_people(trig: Trigger, patient: Token | None, etype: EventType) -> bo
         # "the arrest of terrorists": the people are named, if not counted.
         of_people = patient is not None and patient.tag_ == "NNS" and etype.participants == "person"
         return of_people or _plural_event_noun(tok, etype)
-    restrictive = tok.dep_ == "relcl" and not non_restrictive(tok)
+    # "the people who were arrested" names them again; "a shooting in which several people were injured" tells.
+    restrictive = (tok.dep_ == "relcl" and not non_restrictive(tok)
+                   and (patient is None or patient.i == tok.head.i or patient.tag_ in ("WP", "WDT")))
     return (trig.kind == "verb" and patient is not None and etype.participants not in ("any", "thing")
             and tok.tag_ in FINITE_TAGS and tok.dep_ not in ("acl", "amod") and not restrictive
             and not (tok.tag_ == "VBN" and not is_passive(tok) and not any(c.dep_ == "aux" for c in tok.children)))
@@ -427,3 +430,15 @@ def _plural_event_noun(tok: Token, etype: EventType) -> bool:
     """
     return (tok.tag_ == "NNS" and etype.participants == "person"
             and not any(c.lower_ in ("other", "such") for c in tok.children if c.dep_ in ("amod", "det")))
+
+
+def victim_type(trig: Trigger, patient: Token | None, etype: EventType, rules: Rules) -> str | None:
+    """The type an event noun takes when it names a person it happened to ("the shooting of a girl": an injury;
+    "the fatal shooting of a teen": a death), or None."""
+    if not etype.victim_retype or trig.kind != "noun" or patient is None:
+        return None
+    if not participant_ok(patient, EventType(name="", participants="person"), rules):
+        return None
+    mods = {c.lower_ for c in trig.token.children if c.dep_ in ("amod", "advmod") and not negative_prefix(c)}
+    table = dict(etype.victim_retype)
+    return next((t for m, t in table.items() if m and m in mods), table.get(""))

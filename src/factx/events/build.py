@@ -11,6 +11,7 @@ from ..mentions.tokens import doc_text
 from ..models import DateMention, Event, Focus, MoneyMention, NumberMention, PlaceMention, Span
 from .anchors import date_for, document_city, document_date, fill_anchors, money_for, place_for
 from .arguments import (
+    victim_type,
     PLURAL_PRONOUNS,
     by_authority,
     find_agent,
@@ -92,6 +93,11 @@ def build_events(doc: Doc, *, numbers: Sequence[NumberMention], money: Sequence[
             if is_irrealis(trig, rules) or is_generic(trig, rules):
                 continue
             patient = owner_of_body_part(past_dateline(find_patient(trig, etype), trig), rules)
+            victim = victim_type(trig, patient, etype, rules)
+            if victim is not None:
+                # "the shooting of a nine-year-old girl": she was shot; "the fatal shooting of a teen": he died.
+                trig = Trigger(victim, trig.token, trig.start, trig.end, trig.kind)
+                etype = rules.types[victim]
             if not participant_ok(patient, etype, rules) and not (
                     trig.kind == "verb" and etype.participants == "person" and by_authority(trig.token, rules)
                     and (is_passive(trig.token) or indefinite_or_bare(patient, rules))):

@@ -29,7 +29,8 @@ class EventType:
     money: bool = False
     count_expected: bool = True
     price_of: tuple[str, ...] = ()  # a bare mention of this type right after one of these gives its price
-    retype: tuple[tuple[str, str], ...] = ()  # (modifier, type): "fatally shot" is a kill, not an injury
+    retype: tuple[tuple[str, str], ...] = ()
+    victim_retype: tuple[tuple[str, str], ...] = ()  # ("", injure), ("fatal", kill): "the shooting of a girl"  # (modifier, type): "fatally shot" is a kill, not an injury
     yields_to: tuple[str, ...] = ()  # dropped when an event of one of these types has the same patient
     instrument_verbs: tuple[str, ...] = ()  # triggers only with a weapon or a body part: "a bullet struck him"
     strict_verbs: tuple[str, ...] = ()  # verbs of many senses ("hold"): the patient must be named as a person
@@ -103,7 +104,7 @@ class Rules:
 
 # Read by the lexicon build script, not by the rule layer.
 _BUILD_KEYS = {"wordnet"}
-_TYPE_KEYS = {"family", "acled", "cameo", "kairos", "exclude_with", "exclude_heads", "requires_with",
+_TYPE_KEYS = {"victim_retype", "family", "acled", "cameo", "kairos", "exclude_with", "exclude_heads", "requires_with",
               "exclude_word_with", "requires_word_with", "of_is_metaphor", "of_holder", "wordnet", "verbs", "nouns", "adjectives", "light_verbs", "intransitive", "patient", "participants",
               "money", "count_expected", "price_of", "retype", "yields_to", "instrument_verbs",
               "strict_verbs"}
@@ -192,6 +193,8 @@ def _check_types(data: dict[str, Any], *, name: str) -> None:
         if not isinstance(retype, dict) or not all(isinstance(k, str) and v in data["types"]
                                                    for k, v in retype.items()):
             raise RulesError(f"{name}: event type {tname!r}: 'retype' must map modifier words to known event types")
+        if any(t not in data["types"] for t in (spec.get("victim_retype") or {}).values()):
+            raise RulesError(f"{name}: event type {tname!r}: 'victim_retype' names an unknown event type")
         if any(t not in data["types"] for t in spec.get("yields_to", [])):
             raise RulesError(f"{name}: event type {tname!r}: 'yields_to' names an unknown event type")
         if spec.get("family", "other") not in data.get("families", {}) and spec.get("family", "other") != "other":
@@ -248,7 +251,7 @@ def _event_type(name: str, spec: dict[str, Any]) -> EventType:
             continue
         if key == "acled":
             fields[key] = (value["event_type"], value.get("sub_event_type")) if value else None
-        elif key == "retype":
+        elif key in ("retype", "victim_retype"):
             fields[key] = tuple(value.items())
         elif key in ("exclude_word_with", "requires_word_with"):
             fields[key] = tuple((word, tuple(others)) for word, others in value.items())
