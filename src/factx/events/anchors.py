@@ -126,7 +126,9 @@ def _in_region(p: PlaceMention, ctx: Context) -> bool:
 
 
 def _rank(rec: dict[str, Any]) -> tuple[int, int, int]:
-    return (1 if rec.get("country") or rec.get("landmark") else 0, SPECIFICITY.get(rec.get("kind") or "", 0),
+    # A name the gazetteer does not know ("in Badia al-Sukhnah, in eastern Syria") is finer than what holds it.
+    kind = rec.get("kind") or ("city" if rec.get("landmark") else "")
+    return (1 if rec.get("country") or rec.get("landmark") else 0, SPECIFICITY.get(kind, 0),
             1 if rec.get("landmark") else 0)
 
 
@@ -160,15 +162,16 @@ def _phrase_place(np: Token, ctx: Context) -> dict[str, Any] | None:
             return None
         rec = _place_record(max(prior, key=lambda ip: (-kinds.index(ip[1].kind), ip[1].start)), "clause")
         rec.update(text=text_at(ctx.doc, start, end), start=start, end=end)
-    elif landmark is not None or inside or (np.pos_ == "PROPN" and np.ent_type_ in ("GPE", "LOC", "FAC", "")
-                                            and np.head.lower_ in ctx.rules.locative_prepositions):
+    elif landmark is not None or inside or (np.pos_ == "PROPN" and np.head.lower_ in ctx.rules.locative_prepositions
+                                            and (np.ent_type_ in ("GPE", "LOC", "FAC", "")
+                                                 or np.head.lower_ in ("in", "near", "outside"))):
         # A landmark, or a place name the gazetteer does not know ("in Badia al-Sukhnah"): what holds it is
         # filled in later.
         name = landmark["name"] if landmark is not None else inside[0][1].name if inside else text_at(
             ctx.doc, start, end)
         rec = {"ref": None, "name": name, "kind": "landmark" if landmark is not None else None, "country": None,
                "admin1": None, "lat": None, "lon": None, "text": text_at(ctx.doc, start, end), "start": start,
-               "end": end, "origin": "clause"}
+               "end": end, "origin": "clause", "landmark": name}
         return rec
     else:
         return None
@@ -321,6 +324,7 @@ def _fill_date(ev: Event, mates: list[Event], main: str | None, ctx: Context) ->
         own = [e.date for e in mates if e.date and e.date.get("origin") in OWN
                and (ctx.rules.types[e.type].family if e.type in ctx.rules.types else "")
                not in ctx.rules.dated_by_own_clause]
+        own += [d for e in mates for d in ctx.earlier_dates.get(e.trigger.start, ())]
         # The happening began on the earliest day its events give ("shot on Dec. 12 ... died Monday").
         days = sorted((d for d in own if len(d.get("value") or "") >= 10), key=lambda d: d["value"][:10])
         if days:

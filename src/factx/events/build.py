@@ -162,7 +162,7 @@ def build_events(doc: Doc, *, numbers: Sequence[NumberMention], money: Sequence[
         doc_events.extend(pair for pair in pairs if pair[0] in events)
         prev_pairs = [pair for pair in pairs[len(prev_pairs):] if pair[0] in events]
         prev_sent = sent
-    drop_yielding_victims(doc, events, doc_events, rules)
+    drop_yielding_victims(doc, events, doc_events, rules, ctx.earlier_dates)
     events, restatements = renumber(events, restatements)
     return fill_anchors(assign_incidents(link_duplicates(events, restatements), rules, doc_text(doc)), ctx)
 

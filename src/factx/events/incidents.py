@@ -76,8 +76,10 @@ def _victim_key(patient: Token) -> set[str]:
 
 
 def drop_yielding_victims(doc: Doc, events: list[Event], pairs: list[tuple[Event, Token | None]],
-                           rules: Rules) -> None:
+                           rules: Rules, earlier: dict[int, list[dict[str, Any]]] | None = None) -> None:
     """Drop an injury of one victim whom the article also reports dead ("The boy was shot ... the boy died").
+
+    ``earlier`` collects the own dates of the dropped injuries, by the trigger offset of the death that stays.
 
     The victim is the same when the names (or the head noun) agree, or, for a pronoun, when a single
     death is told in the same or the next sentence.
@@ -100,6 +102,10 @@ def drop_yielding_victims(doc: Doc, events: list[Event], pairs: list[tuple[Event
             if same:
                 if ev in events:
                     events.remove(ev)
+                    if ev.date and ev.date.get("origin") in _OWN and earlier is not None:
+                        # "She was shot on Dec. 12 ... she died on Monday": the death keeps its own day, and the
+                        # shooting's day is where the happening began.
+                        earlier.setdefault(other.trigger.start, []).append(ev.date)
                 break
 
 

@@ -89,7 +89,8 @@ def subject_of(tok: Token) -> Token | None:
         return subject_of(tok.head)
     if tok.dep_ in ("xcomp", "pcomp") and tok.head.pos_ == "VERB":
         return subject_of(tok.head)
-    if tok.dep_ == "pcomp" and tok.head.pos_ == "ADP" and tok.head.head.pos_ in ("VERB", "AUX"):
+    if (tok.dep_ == "pcomp" and tok.head.pos_ == "ADP" and tok.head.head.pos_ in ("VERB", "AUX")
+            and any(c.dep_ == "auxpass" for c in tok.children)):
         return subject_of(tok.head.head)  # "a boy is in critical condition after being shot"
     if tok.dep_ == "dep" and tok.head.pos_ == "VERB" and tok.head.tag_ == "VBD":
         return subject_of(tok.head)  # "police sentries posted there killed one": a reduced relative read as the verb
