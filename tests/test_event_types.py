@@ -218,3 +218,18 @@ def test_every_type_has_mappings_and_a_family():
 )
 def test_senses_of_words(nlp, text, etype, found):
     assert (etype in types_of(nlp, text)) is found
+
+
+@pytest.mark.parametrize(
+    ("text", "etype"),
+    [
+        ("The company made an offer for the 24 pct of the firm held by Rada.", "detain"),
+        ("The minister attacked the government's grain policy on Monday.", "attack"),
+        ("It has been one of the dullest corporate battles in years, an analyst said.", "armed_clash"),
+        ("The airline can drop routes without setting off a political storm.", "explosion"),
+        ("Hostile takeovers have hurt workers, the senator said.", "injure"),
+        ("Insect attacks damaged part of the cotton crop.", "attack"),
+    ],
+)
+def test_business_news_has_no_violence(nlp, text, etype):
+    assert etype not in types_of(nlp, text)

@@ -215,7 +215,8 @@ def named_person(verb: Token, patient: Token | None, etype: EventType, rules: Ru
         return True
     if patient.pos_ == "PRON":
         return patient.lower_ in ONE_PRONOUNS or patient.lower_ in ("them", "him", "her")
-    words = rules.participants.get(etype.participants, frozenset())
+    # Only the hand-made list: WordNet's people include "proxy" and "holder", as in "the shares held by Rada".
+    words = rules.core_participants.get(etype.participants, frozenset())
     return patient.lemma_.lower() in words or patient.lower_ in words
 
 

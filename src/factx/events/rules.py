@@ -65,6 +65,7 @@ class Rules:
     irrealis_modals: frozenset[str] = frozenset()
     participant_suffixes: dict[str, tuple[str, ...]] = field(default_factory=dict)
     participant_entities: dict[str, tuple[str, ...]] = field(default_factory=dict)  # names that may be one of them
+    core_participants: dict[str, frozenset[str]] = field(default_factory=dict)  # the hand-made lists alone
     wound_instruments: frozenset[str] = frozenset()
     body_parts: frozenset[str] = frozenset()
     incident_breaks: tuple[str, ...] = ()
@@ -273,6 +274,7 @@ def load_rules(extra_files: tuple[str, ...] = ()) -> Rules:
         replaced |= {t for t, spec in (extra.get("types") or {}).items() if isinstance(spec, dict) and spec.get("replace")}
         base = _merge(base, extra, name=str(path))
         _check_types(base, name=str(path))
+    core = {k: frozenset(v) for k, v in base["participants"].items()}
     for pname, words in lexicon.get("participants", {}).items():
         base["participants"][pname] = list(base["participants"].get(pname, [])) + list(words)
     types = {tname: _event_type(tname, spec) for tname, spec in base["types"].items()}
@@ -282,6 +284,7 @@ def load_rules(extra_files: tuple[str, ...] = ()) -> Rules:
         participants={k: frozenset(v) for k, v in base["participants"].items()},
         participant_suffixes={k: tuple(v) for k, v in base.get("participant_suffixes", {}).items()},
         participant_entities={k: tuple(v) for k, v in base.get("participant_entities", {}).items()},
+        core_participants=core,
         **{k: frozenset(base.get(k, ())) for k in _WORD_SETS},
         **{k: tuple(base.get(k, ())) for k in _WORD_TUPLES},
         forms=lexicon.get("forms", {}),
