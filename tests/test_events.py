@@ -397,3 +397,18 @@ def test_a_gun_going_off_is_no_explosion(nlp):
 def test_the_dead_among_those_shot(nlp, text, injured, killed):
     events = events_of(nlp, text)
     assert counted(events, "injure") == [injured] and counted(events, "kill") == [killed]
+
+
+@pytest.mark.parametrize(
+    ("text", "etype", "value"),
+    [
+        ("The shooting left four people injured.", "injure", 4),
+        ("Police are investigating a shooting that left one man dead and a state trooper injured.", "injure", 1),
+        ("Three people were shot to death and another was injured on Friday night.", "injure", 1),
+        ("Two teens were dead at the scene and four others injured, the statement said.", "injure", 4),
+        ("Police identified two people found dead and two more who were injured inside a home.", "kill", 2),
+        ("Police identified two people found dead and two more who were injured inside a home.", "injure", 2),
+    ],
+)
+def test_counts_of_elided_and_small_clauses(nlp, text, etype, value):
+    assert value in counted(events_of(nlp, text), etype)

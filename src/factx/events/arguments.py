@@ -14,6 +14,7 @@ from .syntax import (
     ancestors,
     antecedent_of,
     conjuncts_of,
+    elided_passive,
     is_passive,
     negative_prefix,
     non_restrictive,
@@ -98,10 +99,12 @@ def find_patient(trig: Trigger, etype: EventType) -> Token | None:
             subj = subject_of(tok.head if tok.dep_ != "ROOT" else tok)
             if subj is not None:
                 return subj
+            if tok.head.dep_ == "acl" and tok.head.head.pos_ in ("NOUN", "PROPN"):
+                return tok.head.head  # "two people found dead"
         if tok.dep_ in ("amod",):
             return tok.head
         return None
-    if (tok.dep_ in PREDICATIVE_DEPS and tok.tag_ == "VBN" and tok.head.pos_ == "VERB"
+    if ((tok.dep_ in PREDICATIVE_DEPS or small_clause(tok)) and tok.tag_ == "VBN" and tok.head.pos_ == "VERB"
             and not any(c.dep_ in ("nsubj", "nsubjpass") for c in tok.children)):
         obj = next((c for c in tok.head.children if c.dep_ in ("dobj", "obj")), None)
         if obj is not None:
@@ -110,7 +113,8 @@ def find_patient(trig: Trigger, etype: EventType) -> Token | None:
     if passive:
         auxpass = [c for c in tok.children if c.dep_ == "auxpass"]
         for c in tok.children:
-            if c.dep_ in PASSIVE_SUBJECTS or (c.dep_ == "nsubj" and (small_clause(tok) or auxpass)):
+            if c.dep_ in PASSIVE_SUBJECTS or (c.dep_ == "nsubj" and (small_clause(tok) or auxpass
+                                                                    or elided_passive(tok))):
                 return antecedent_of(c, tok)
         if auxpass and auxpass[0].lower_ == "being" and tok.dep_ in ("xcomp", "advcl", "acl", "conj"):
             # "the city seethed with two persons being killed in police firing": the absolute phrase's noun,
@@ -268,7 +272,8 @@ def participant_ok(patient: Token | None, etype: EventType, rules: Rules) -> boo
     if part_of and patient.lemma_.lower() in PARTITIVE_HEADS:
         return participant_ok(part_of[0], etype, rules)  # "25 per cent of them", "some of the victims"
     # For an event that happens to people, a counted noun is people: "17 ramsevaks were arrested".
-    return (etype.participants == "person" and patient.tag_ == "NNS"
+    # "two more who were injured", "four others": counted, and of the people told of.
+    return (etype.participants == "person" and (patient.tag_ == "NNS" or patient.lemma_.lower() in ("more", "other"))
             and any(c.dep_ == "nummod" for c in patient.children)
             and patient.lemma_.lower() not in rules.noun_index)  # "1,000 shootings" counts events, not people
 

@@ -8,10 +8,24 @@ from spacy.tokens import Doc, Token
 from spacy.tokens import Span as SpacySpan
 
 from ..mentions.tokens import doc_text
-from ..models import DateMention, Event, Focus, MoneyMention, NumberMention, PlaceMention, Span
-from .anchors import date_for, document_city, document_date, fill_anchors, money_for, place_for
+from ..models import (
+    DateMention,
+    Event,
+    Focus,
+    MoneyMention,
+    NumberMention,
+    PlaceMention,
+    Span,
+)
+from .anchors import (
+    date_for,
+    document_city,
+    document_date,
+    fill_anchors,
+    money_for,
+    place_for,
+)
 from .arguments import (
-    victim_type,
     PLURAL_PRONOUNS,
     by_authority,
     find_agent,
@@ -21,6 +35,7 @@ from .arguments import (
     owner_of_body_part,
     participant_ok,
     told_of_people,
+    victim_type,
 )
 from .context import Context, Trigger
 from .counts import anaphoric_count, elliptic_part, find_count

@@ -84,7 +84,7 @@ def _single_count(patient: Token, ctx: Context) -> dict[str, Any] | None:
         if value is not None:
             return {"value": value, "qualifier": "exact", "unit": None, "text": patient.text, "start": patient.idx,
                     "end": patient.idx + len(patient.text), "ref": None}
-    if patient.pos_ == "PRON" and patient.lower_ in ONE_PRONOUNS:
+    if patient.pos_ == "PRON" and (patient.lower_ in ONE_PRONOUNS or patient.lower_ == "another"):
         return _one(patient, patient.idx, None)
     both = patient.lower_ == "both" or ((patient.lower_ in PLURAL_PRONOUNS or patient.tag_ == "NNS") and any(
         c.lower_ == "both" and c.dep_ in ("appos", "det", "advmod", "predet") for c in patient.children))

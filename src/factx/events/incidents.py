@@ -26,10 +26,17 @@ def drop_yielding(events: list[Event], sent_events: list[tuple[Event, Token | No
         for other, other_patient in sent_events:
             if other is ev or other.type not in yields or other_patient is None or other.negated != ev.negated:
                 continue
-            if other_patient.i == patient.i or patient in other_patient.subtree or other_patient in patient.subtree:
+            if other_patient.i == patient.i or patient in _own_words(other_patient) or other_patient in _own_words(
+                    patient):
                 if ev in events:
                     events.remove(ev)
                 break
+
+
+def _own_words(tok: Token) -> list[Token]:
+    """A noun phrase without the phrases joined to it: "two people" of "two people and two more"."""
+    joined = [t for c in tok.children if c.dep_ in ("conj", "cc") for t in c.subtree]
+    return [t for t in tok.subtree if t not in joined]
 
 
 def take_out_the_dead(events: list[Event], sent_events: list[tuple[Event, Token | None]], rules: Rules) -> None:

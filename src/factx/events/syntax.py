@@ -119,13 +119,27 @@ def is_passive(tok: Token) -> bool:
     if (tok.tag_ == "VBN" and tok.dep_ == "conj" and tok.head.pos_ == "VERB"
             and not any(c.dep_ in ("nsubj", "aux") for c in tok.children)):
         return is_passive(tok.head)  # "she was arrested and charged": the participle shares the passive
+    if elided_passive(tok):
+        return True
     return tok.tag_ == "VBN" and (tok.dep_ in ("acl", "amod") or small_clause(tok))
 
 
 def small_clause(tok: Token) -> bool:
-    """A bare participle predicated of an object ("found three people shot")."""
-    return (tok.tag_ == "VBN" and tok.dep_ in PREDICATIVE_DEPS
+    """A bare participle predicated of an object ("found three people shot", "left four people injured")."""
+    return (tok.tag_ == "VBN" and (tok.dep_ in PREDICATIVE_DEPS or (tok.dep_ == "advcl" and tok.head.lemma_ in
+                                                                     RESULT_VERBS))
             and not any(c.dep_ in ("aux", "auxpass") for c in tok.children))
+
+
+# Verbs whose object takes a participle that says what became of it: "left four people injured".
+RESULT_VERBS = {"leave", "render"}
+
+
+def elided_passive(tok: Token) -> bool:
+    """A participle joined to a clause with its own subject and no auxiliary: "two were dead and four others
+    injured" (were injured)."""
+    return (tok.tag_ == "VBN" and tok.dep_ in ("conj", "relcl") and any(c.dep_ == "nsubj" and c.tag_ not in (
+        "WDT", "WP") for c in tok.children) and not any(c.dep_ in ("aux", "auxpass", "dobj") for c in tok.children))
 
 
 def conjuncts_of(tok: Token) -> list[Token]:
