@@ -412,3 +412,20 @@ def test_the_dead_among_those_shot(nlp, text, injured, killed):
 )
 def test_counts_of_elided_and_small_clauses(nlp, text, etype, value):
     assert value in counted(events_of(nlp, text), etype)
+
+
+@pytest.mark.parametrize(
+    ("text", "etype", "value"),
+    [
+        ("Four people shot in Trenton", "injure", 4),
+        ("One killed, four injured in early-morning shooting", "kill", 1),
+        ("Teen shot in Homestead, 15-year-old charged as adult", "injure", 1),
+    ],
+)
+def test_headlines_without_auxiliaries(nlp, text, etype, value):
+    assert value in counted(events_of(nlp, text), etype)
+
+
+@pytest.mark.parametrize("text", ["Gunmen shot at the car.", "The gunman shot in the air."])
+def test_shooting_at_is_no_injury(nlp, text):
+    assert not counted(events_of(nlp, text), "injure")

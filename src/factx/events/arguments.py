@@ -15,6 +15,7 @@ from .syntax import (
     antecedent_of,
     conjuncts_of,
     elided_passive,
+    headline_passive,
     is_passive,
     negative_prefix,
     non_restrictive,
@@ -114,7 +115,7 @@ def find_patient(trig: Trigger, etype: EventType) -> Token | None:
         auxpass = [c for c in tok.children if c.dep_ == "auxpass"]
         for c in tok.children:
             if c.dep_ in PASSIVE_SUBJECTS or (c.dep_ == "nsubj" and (small_clause(tok) or auxpass
-                                                                    or elided_passive(tok))):
+                                                                    or elided_passive(tok) or headline_passive(tok))):
                 return antecedent_of(c, tok)
         if auxpass and auxpass[0].lower_ == "being" and tok.dep_ in ("xcomp", "advcl", "acl", "conj"):
             # "the city seethed with two persons being killed in police firing": the absolute phrase's noun,

@@ -11,7 +11,7 @@ from ..models import Event, NumberMention, Span
 from .arguments import ONE_PRONOUNS, PLURAL_PRONOUNS
 from .context import Context, Trigger
 from .rules import EventType, Rules
-from .syntax import conjuncts_of, mention_at, text_at, with_changes
+from .syntax import conjuncts_of, headline_passive, mention_at, text_at, with_changes
 
 SINGULAR_DETS = {"a", "an", "one", "another", "the", "this", "that", "each", "either"}
 
@@ -101,6 +101,9 @@ def _single_count(patient: Token, ctx: Context) -> dict[str, Any] | None:
         det = next((c for c in patient.children if c.dep_ in ("det", "nummod", "poss")), None)
         if det is not None and (det.lower_ in SINGULAR_DETS or det.dep_ == "poss"):
             return _one(patient, det.idx, _noun_phrase_unit(patient) if patient.pos_ == "NOUN" else None)
+        if (det is None and patient.tag_ == "NN" and patient.dep_ == "nsubj" and headline_passive(patient.head)
+                and patient.lemma_.lower() in ctx.rules.participants.get("person", ())):
+            return _one(patient, patient.idx, patient.text)  # "Teen shot in Homestead": a headline's bare noun
     return None
 
 

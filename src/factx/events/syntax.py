@@ -119,7 +119,7 @@ def is_passive(tok: Token) -> bool:
     if (tok.tag_ == "VBN" and tok.dep_ == "conj" and tok.head.pos_ == "VERB"
             and not any(c.dep_ in ("nsubj", "aux") for c in tok.children)):
         return is_passive(tok.head)  # "she was arrested and charged": the participle shares the passive
-    if elided_passive(tok):
+    if elided_passive(tok) or headline_passive(tok):
         return True
     return tok.tag_ == "VBN" and (tok.dep_ in ("acl", "amod") or small_clause(tok))
 
@@ -133,6 +133,20 @@ def small_clause(tok: Token) -> bool:
 
 # Verbs whose object takes a participle that says what became of it: "left four people injured".
 RESULT_VERBS = {"leave", "render"}
+
+
+def headline_passive(tok: Token) -> bool:
+    """A headline's participle with its auxiliary dropped: "Four people shot in Trenton", "Teen shot", "One killed"."""
+    if tok.tag_ not in ("VBD", "VBN") or tok.dep_ not in ("ROOT", "ccomp", "conj"):
+        return False
+    if any(c.dep_ in ("aux", "auxpass", "dobj", "nsubjpass", "ccomp", "xcomp") or (c.dep_ == "prep" and c.lower_ in (
+            "at", "into", "on", "toward", "towards")) for c in tok.children):
+        return False
+    subj = next((c for c in tok.children if c.dep_ == "nsubj"), None)
+    # A counted subject ("Four people", "One") or a bare one ("Teen", "Man") is headline style; "The gunman fired"
+    # or "He shot" is not.
+    return subj is not None and (subj.like_num or any(c.dep_ == "nummod" for c in subj.children) or (
+        subj.pos_ == "NOUN" and not any(c.dep_ in ("det", "poss") for c in subj.children)))
 
 
 def elided_passive(tok: Token) -> bool:
