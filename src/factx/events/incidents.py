@@ -262,8 +262,8 @@ def _own(anchor: dict[str, Any] | None) -> dict[str, Any] | None:
 
 
 def _places_differ(a: dict[str, Any] | None, b: dict[str, Any] | None) -> bool:
-    if not a or not b:
-        return False
+    if not a or not b or not a.get("country") or not b.get("country"):
+        return False  # a landmark not yet placed in a town contradicts no town
     if a.get("country") != b.get("country"):
         return True
     if a.get("admin1") and b.get("admin1") and a["admin1"] != b["admin1"]:
