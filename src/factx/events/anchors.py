@@ -3,22 +3,19 @@
 from __future__ import annotations
 
 import re
-from typing import Any, Iterable
+from typing import Any
 
 from spacy.tokens import Span as SpacySpan
 from spacy.tokens import Token
 
 from ..mentions.tokens import doc_text
-from ..models import DateMention, Event, MoneyMention, PlaceMention
+from ..models import Event, MoneyMention, PlaceMention
 from .context import Context, Trigger
+from .dates import OWN, fill_date
 from .rules import Rules
-from .syntax import in_span, text_at, with_changes
+from .syntax import clause_heads, in_span, text_at, with_changes
 
 SPECIFICITY = {"landmark": 5, "city": 4, "admin2": 3, "admin1": 2, "region": 1, "country": 1}
-
-
-TIME_ONLY = re.compile(r"(?:(?:at|about|around|approximately|roughly|shortly|just|before|after|until|by)\s+)*"
-                       r"\d{1,2}(?::\d\d)?\s*(?:[ap]\.?\s?m\.?|o'clock|hours?)?(?:\s+[A-Z]{2,4})?\.?", re.I)
 
 
 USABLE_PLACE_KINDS = {"city", "admin2", "admin1", "country", "region"}
@@ -33,30 +30,6 @@ def place_for(trig: Trigger, sent: SpacySpan, ctx: Context) -> dict[str, Any] | 
     return _sentence_place(trig, sent, ctx)
 
 
-def _clause_heads(trig: Trigger) -> list[Token]:
-    """The words whose locative phrases place the event: the trigger, and the verb of a noun or adjective trigger
-    or of a participle ("were found shot in their home", "a wave of shootings broke out in the north")."""
-    tok = trig.token
-    heads = [tok]
-    cur = tok
-    for _ in range(3):
-        if cur.dep_ in ("nsubj", "nsubjpass", "dobj", "attr", "oprd", "acomp", "xcomp", "ccomp", "conj", "amod",
-                        "advcl") and cur.head.pos_ in ("VERB", "AUX", "NOUN"):
-            cur = cur.head
-        elif cur.dep_ == "pobj" and cur.head.head.pos_ in ("VERB", "AUX"):
-            cur = cur.head.head  # "killed in an attack in Kabul"
-        elif (cur.dep_ == "pobj" and cur.head.lower_ == "of" and cur.head.head.pos_ == "NOUN"
-              and cur.head.head.dep_ in ("nsubj", "dobj") and cur.head.head.head.pos_ == "VERB"):
-            cur = cur.head.head.head  # "a wave of shootings broke out in the north"
-        else:
-            break
-        if cur.pos_ not in ("VERB", "AUX") or cur.lemma_.lower() in REPORTING_STOP:
-            break
-        heads.append(cur)
-    return heads
-
-
-REPORTING_STOP = {"say", "tell", "report", "add", "confirm", "announce"}
 # A clause of time hung on the event tells its circumstances: "shot dead when he answered the door in Deerpark Road".
 CIRCUMSTANCE_MARKS = {"when", "as", "while"}
 
@@ -66,7 +39,7 @@ def _locative_place(trig: Trigger, ctx: Context) -> dict[str, Any] | None:
     main mosque", the target of an attack ("targeted a bakery", "the bombing of the city"); the most specific."""
     rules = ctx.rules
     phrases: list[Token] = []
-    heads = _clause_heads(trig)
+    heads = clause_heads(trig)
     heads += [c for h in heads[:1] for c in h.children if c.dep_ == "advcl"
               and any(m.lower_ in CIRCUMSTANCE_MARKS for m in c.children if m.dep_ in ("mark", "advmod"))]
     for head in heads:
@@ -245,7 +218,7 @@ def fill_anchors(events: list[Event], ctx: Context) -> list[Event]:
                 place = _focus_place(ctx)
         place = _finer(place, ctx)
         if date is None:
-            date = _fill_date(ev, mates, main, ctx)
+            date = fill_date(ev, mates, main, ctx)
         if place is not ev.place or date is not ev.date:
             ev = with_changes(ev, place=place, date=date, confidence=_lower(ev.confidence, place, date))
         out.append(ev)
@@ -315,29 +288,6 @@ def _inherit_place(mates: list[Event], ctx: Context) -> dict[str, Any] | None:
     return rec
 
 
-OWN = ("clause", "sentence")
-
-
-def _fill_date(ev: Event, mates: list[Event], main: str | None, ctx: Context) -> dict[str, Any] | None:
-    family = ctx.rules.types[ev.type].family if ev.type in ctx.rules.types else ""
-    if family not in ctx.rules.dated_by_own_clause:
-        own = [e.date for e in mates if e.date and e.date.get("origin") in OWN
-               and (ctx.rules.types[e.type].family if e.type in ctx.rules.types else "")
-               not in ctx.rules.dated_by_own_clause]
-        own += [d for e in mates for d in ctx.earlier_dates.get(e.trigger.start, ())]
-        # The happening began on the earliest day its events give ("shot on Dec. 12 ... died Monday").
-        days = sorted((d for d in own if len(d.get("value") or "") >= 10), key=lambda d: d["value"][:10])
-        if days:
-            return {**days[0], "origin": "incident"}
-        if own and not (ctx.doc_date is not None and ev.incident in (main, None)
-                        and _within(ctx.doc_date[1].value, own[0].get("value") or "")):
-            return {**own[0], "origin": "incident"}
-        if ctx.doc_date is not None and ev.incident in (main, None):
-            return _date_record(*ctx.doc_date, "document")
-    if ctx.published:
-        return {"ref": None, "value": ctx.published[:10], "type": "DATE", "granularity": "day", "text": None,
-                "start": None, "end": None, "origin": "published"}
-    return None
 
 
 def _lower(confidence: float, place: dict | None, date: dict | None) -> float:
@@ -397,133 +347,6 @@ def _focus_place(ctx: Context) -> dict[str, Any] | None:
         return None
     return {"ref": None, "name": f.name, "kind": "admin1" if f.admin1 else "country", "country": f.country,
             "admin1": f.admin1, "lat": None, "lon": None, "text": None, "start": None, "end": None, "origin": "focus"}
-
-
-def _attached_to_reporting(tok_span: SpacySpan | None, rules: Rules) -> bool:
-    if tok_span is None:
-        return False
-    root = tok_span.root
-    return root.head.lemma_.lower() in rules.reporting_verbs and root.head.pos_ == "VERB" and root.dep_ in ("npadvmod", "tmod", "obl", "advmod", "prep", "pobj")
-
-
-def date_for(trig: Trigger, sent: SpacySpan, ctx: Context) -> dict[str, Any] | None:
-    """The event's own date: one its clause gives ("Saturday's attack", "killed on Friday"), else one of its
-    sentence that no statement and no other event takes; None when the text gives it none."""
-    heads = _clause_heads(trig)
-    clause = {t.i for h in heads for t in h.subtree}
-    cands = []
-    for i, d in enumerate(ctx.dates):
-        if d.type not in ("DATE", "TIME") or not (sent.start_char <= d.start < sent.end_char) or not _dated(d, ctx):
-            continue
-        span = ctx.doc.char_span(d.start, d.end, alignment_mode="expand")
-        if span is None or _attached_to_reporting(span, ctx.rules):
-            continue
-        own = span.root.i in clause
-        if not own and any(t.i in clause for t in span):
-            own = True
-        cands.append((not own, not _is_day(d), abs(d.start - trig.start), i, d))
-    if not cands:
-        return None
-    if ctx.doc_date is not None and not _time_only(ctx.doc_date[1]):
-        # A bare clock time gives no day: the day the article dates the incident to is better.
-        dayful = [c for c in cands if not _time_only(c[4])]
-        if not dayful:
-            return None
-        cands = dayful
-    foreign, coarse, _, i, d = min(cands, key=lambda c: c[:3])
-    if coarse and ctx.doc_date is not None and _within(ctx.doc_date[1].value, d.value or ""):
-        # "in October": the day the article dates the incident to is finer and agrees.
-        return _date_record(*ctx.doc_date, "document")
-    return _date_record(i, d, "sentence" if foreign else "clause")
-
-
-def _within(day: str, period: str) -> bool:
-    """Whether the day ``YYYY-MM-DD...`` lies in the TIMEX3 period (year, month, or ISO week)."""
-    import datetime as dt
-
-    if day.startswith(period):
-        return True
-    if len(period) >= 8 and period[4:6] == "-W" and period[6:8].isdigit():
-        try:
-            year, week, _ = dt.date.fromisoformat(day[:10]).isocalendar()
-        except ValueError:
-            return False
-        return (year, week) == (int(period[:4]), int(period[6:8]))
-    return False
-
-
-def _is_day(d: DateMention) -> bool:
-    v = d.value or ""
-    return len(v) >= 10 and v[:4].isdigit() and v[4] == "-" and v[5:7].isdigit() and v[7] == "-" and v[8:10].isdigit()
-
-
-def _dated(d: DateMention, ctx: Context) -> bool:
-    """A resolved calendar date that is not after publication (events are reported after they happen)."""
-    v = d.value or ""
-    if not v[:4].isdigit():
-        return False
-    if ctx.published and ctx.published[:4].isdigit() and not (
-            int(ctx.published[:4]) - MAX_YEARS_BACK <= int(v[:4]) <= int(ctx.published[:4])):
-        return False  # "3103 Foster Ave.": a house number read as a year
-    return not (ctx.published and _is_day(d) and v[:10] > ctx.published[:10])
-
-
-MAX_YEARS_BACK = 150
-
-
-def _date_record(i: int, d: DateMention, origin: str) -> dict[str, Any]:
-    return {"ref": f"dates[{i}]", "value": d.value, "type": d.type, "granularity": d.granularity, "text": d.text,
-            "start": d.start, "end": d.end, "origin": origin}
-
-
-def _document_dates(ctx: Context) -> Iterable[tuple[int, DateMention]]:
-    """The day-precise dates of the article, in order, that are neither a page timestamp nor a statement's date."""
-    for i, d in enumerate(ctx.dates):
-        if d.type not in ("DATE", "TIME") or not _is_day(d) or not _dated(d, ctx):
-            continue
-        if ctx.published and d.value[:10] == ctx.published[:10] and any(ch.isdigit() for ch in d.text[-4:]):
-            continue  # "Posted: Jul. 6, 2016": the page's own timestamp, not when anything happened
-        span = ctx.doc.char_span(d.start, d.end, alignment_mode="expand")
-        if _attached_to_reporting(span, ctx.rules):
-            continue
-        yield i, d
-
-
-def document_date(ctx: Context) -> tuple[int, DateMention] | None:
-    """The first day-precise date of the article that is not the date of a statement.
-
-    A bare clock time ("at 5 p.m.") names no day of its own, so a date that does is preferred.
-    """
-    found = list(_document_dates(ctx))
-    if ctx.published and len(ctx.published) >= 10:
-        # A date of the weeks before publication dates what the article reports; an older one is most often
-        # background ("born 07/19/98").
-        import datetime as dt
-
-        try:
-            pub = dt.date.fromisoformat(ctx.published[:10])
-        except ValueError:
-            pub = None
-        recent = [h for h in found if pub is not None and _days_before(h[1].value, pub) <= RECENT_DAYS]
-        found = recent or found
-    return next((h for h in found if not _time_only(h[1])), found[0] if found else None)
-
-
-RECENT_DAYS = 31
-
-
-def _days_before(value: str | None, pub: Any) -> float:
-    import datetime as dt
-
-    try:
-        return (pub - dt.date.fromisoformat((value or "")[:10])).days
-    except ValueError:
-        return float("inf")
-
-
-def _time_only(d: DateMention) -> bool:
-    """A clock time without a day word ("about 5:50 a.m.", "11:14 AM"): its day is only assumed."""
-    return d.type == "TIME" and TIME_ONLY.fullmatch(d.text.strip()) is not None
 
 
 def money_for(trig: Trigger, sent: SpacySpan, ctx: Context) -> list[dict[str, Any]]:

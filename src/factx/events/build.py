@@ -17,14 +17,7 @@ from ..models import (
     PlaceMention,
     Span,
 )
-from .anchors import (
-    date_for,
-    document_city,
-    document_date,
-    fill_anchors,
-    money_for,
-    place_for,
-)
+from .anchors import document_city, fill_anchors, money_for, place_for
 from .arguments import (
     PLURAL_PRONOUNS,
     by_authority,
@@ -39,6 +32,7 @@ from .arguments import (
 )
 from .context import Context, Trigger
 from .counts import anaphoric_count, elliptic_part, find_count
+from .dates import date_for, document_date
 from .incidents import (
     assign_incidents,
     drop_yielding,

@@ -213,3 +213,29 @@ def with_changes(ev: Event, **changes: Any) -> Event:
     from dataclasses import replace
 
     return replace(ev, **changes)
+
+
+def clause_heads(trig: Trigger) -> list[Token]:
+    """The words whose locative phrases place the event: the trigger, and the verb of a noun or adjective trigger
+    or of a participle ("were found shot in their home", "a wave of shootings broke out in the north")."""
+    tok = trig.token
+    heads = [tok]
+    cur = tok
+    for _ in range(3):
+        if cur.dep_ in ("nsubj", "nsubjpass", "dobj", "attr", "oprd", "acomp", "xcomp", "ccomp", "conj", "amod",
+                        "advcl") and cur.head.pos_ in ("VERB", "AUX", "NOUN"):
+            cur = cur.head
+        elif cur.dep_ == "pobj" and cur.head.head.pos_ in ("VERB", "AUX"):
+            cur = cur.head.head  # "killed in an attack in Kabul"
+        elif (cur.dep_ == "pobj" and cur.head.lower_ == "of" and cur.head.head.pos_ == "NOUN"
+              and cur.head.head.dep_ in ("nsubj", "dobj") and cur.head.head.head.pos_ == "VERB"):
+            cur = cur.head.head.head  # "a wave of shootings broke out in the north"
+        else:
+            break
+        if cur.pos_ not in ("VERB", "AUX") or cur.lemma_.lower() in REPORTING_STOP:
+            break
+        heads.append(cur)
+    return heads
+
+
+REPORTING_STOP = {"say", "tell", "report", "add", "confirm", "announce"}
