@@ -140,6 +140,8 @@ NOT_EVENTS = [
     ("The union threatened to strike if wages are not raised.", "strike"),
     ("Officials warned of a possible attack during the holidays.", "attack"),
     ("A planned protest was called off by the organizers.", "protest"),
+    ("Forecasters said the cyclone could kill hundreds of people.", "kill"),
+    ("The rebels might attack the convoy on its way north.", "attack"),
     ("Elections will be held in May.", None),
 ]
 

@@ -197,6 +197,7 @@ class TestNegationModalitySource:
         [
             ("The man allegedly killed two people in the village.", "kill"),
             ("Two suspects may have been arrested in the raid.", "arrest"),
+            ("Gunmen may have killed three villagers overnight.", "kill"),
         ],
     )
     def test_hedged(self, nlp, text, etype):
