@@ -112,6 +112,15 @@ class TestIncidents:
         assert len(rec.incidents) == 2
         assert {i.place["name"] for i in rec.incidents} == {"Chicago", "Detroit"}
 
+    def test_headlines_under_a_related_label_are_other_stories(self, nlp):
+        text = ("Three people were found dead Friday morning after a shooting in an apartment building in Fresno.\n\n"
+                "Police said they had no suspects.\n\nRELATED:\n\nFamilies mourn victims of Bay Area limo fire\n")
+        rec = record(nlp, text)
+        fire = next(e for e in rec.events if e.type == "fire")
+        kill = next(e for e in rec.events if e.type == "kill")
+        assert fire.incident != kill.incident
+        assert kill.place["name"] == "Fresno"
+
     def test_each_event_names_its_incident(self, nlp):
         text = "Police arrested 12 protesters in Paris on Monday. Two officers were injured."
         rec = record(nlp, text)

@@ -289,7 +289,28 @@ def _tells_another(ev: Event, rules: Rules, text: str) -> bool:
     """Whether the event's sentence says it tells of another happening than the one before."""
     sent = text[ev.sentence.get("start", 0):ev.sentence.get("end", 0)].lower()
     # "Last month, a doctor was sentenced ...": a sentence that opens on another time tells another story.
-    return any(cue in sent for cue in rules.incident_breaks) or sent.lstrip().startswith(rules.incident_openers)
+    return (any(cue in sent for cue in rules.incident_breaks) or sent.lstrip().startswith(rules.incident_openers)
+            or _under_link_label(ev.sentence.get("start", 0), text, rules))
+
+
+LINK_HEADLINE_CHARS = 200
+
+
+def _under_link_label(start: int, text: str, rules: Rules) -> bool:
+    """Whether a sentence is one of the headlines listed under "RELATED:" or "ALSO:" (other stories' links)."""
+    window = text[max(0, start - 20 * LINK_HEADLINE_CHARS):start]
+    lines = window.split("\n")
+    if lines and lines[-1].strip():
+        return False  # the sentence goes on a line of running text
+    for line in reversed(lines[:-1] if len(lines) > 1 else []):
+        label = line.strip().lower().rstrip(":").strip()
+        if not label:
+            continue
+        if label in rules.link_labels:
+            return True
+        if len(line) > LINK_HEADLINE_CHARS:
+            return False  # a paragraph of the story comes first
+    return False
 
 
 def _incident_place(evs: list[Event]) -> dict[str, Any] | None:

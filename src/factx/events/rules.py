@@ -69,7 +69,8 @@ class Rules:
     wound_instruments: frozenset[str] = frozenset()
     body_parts: frozenset[str] = frozenset()
     incident_breaks: tuple[str, ...] = ()
-    incident_openers: tuple[str, ...] = ()  # "last month, ...": opening a sentence, another time, another story  # "in a separate incident": the sentence tells of another happening
+    incident_openers: tuple[str, ...] = ()  # "last month, ...": opening a sentence, another time, another story
+    link_labels: tuple[str, ...] = ()  # "RELATED:": the lines under it are headlines of other stories
     additive_cues: frozenset[str] = frozenset()  # "two others were also hurt": victims added to those told
     occurrence_heads: frozenset[str] = frozenset()  # "crash site": a trigger modifying one of these still happened
     generic_modifiers: frozenset[str] = frozenset()  # "frequent attacks": events in general, not one that happened
@@ -121,7 +122,7 @@ _WORD_SETS = ("reporting_verbs", "hedge_words", "hedge_verbs", "negation_words",
               "aftermath_words", "measure_words",
               "locative_prepositions", "comparison_words", "dated_by_own_clause",
               "target_is_place")
-_WORD_TUPLES = ("reporting_prepositions", "negated_patients", "incident_breaks", "incident_openers")
+_WORD_TUPLES = ("reporting_prepositions", "negated_patients", "incident_breaks", "incident_openers", "link_labels")
 
 
 def _merge(base: dict[str, Any], extra: dict[str, Any], *, name: str) -> dict[str, Any]:
