@@ -166,6 +166,7 @@ def _sentence_place(trig: Trigger, sent: SpacySpan, ctx: Context) -> dict[str, A
     focus_country = ctx.focus.country if ctx.focus else None
     others = [t for t in sent if t.i != trig.token.i and t.lemma_.lower() in ctx.rules.trigger_lemmas()
               and t.pos_ in ("VERB", "NOUN") and not trig.token.is_ancestor(t)]
+    dateline = dateline_place(ctx)
     cands = []
     for i, p in enumerate(ctx.places):
         if not (sent.start_char <= p.start < sent.end_char) or not _usable_place(p) or p.kind == "landmark":
@@ -186,7 +187,7 @@ def _sentence_place(trig: Trigger, sent: SpacySpan, ctx: Context) -> dict[str, A
     if not cands:
         return None
     chosen = max(cands, key=lambda ip: (SPECIFICITY.get(ip[1].kind or "", 0), -abs(ip[1].start - trig.start)))
-    return _place_record(chosen, "sentence")
+    return _place_record(chosen, "dateline" if dateline is not None and dateline[0] == chosen[0] else "sentence")
 
 
 def fill_anchors(events: list[Event], ctx: Context) -> list[Event]:
@@ -274,7 +275,8 @@ def _held(ev: Event, events: list[Event], ctx: Context, fallback: dict[str, Any]
 
 def _inherit_place(mates: list[Event], ctx: Context) -> dict[str, Any] | None:
     """The most specific place of its own among the events of an incident, as a city or coarser record."""
-    own = [e.place for e in mates if e.place and e.place.get("origin") in OWN and e.place.get("country")]
+    # A dateline in an event's own sentence places it as firmly as the sentence's other words would.
+    own = [e.place for e in mates if e.place and e.place.get("origin") in (*OWN, "dateline") and e.place.get("country")]
     if not own:
         return None
     best = max(own, key=lambda p: SPECIFICITY.get(p.get("kind") or "", 0) if p.get("kind") != "landmark" else 0)
