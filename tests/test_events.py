@@ -409,6 +409,10 @@ def test_the_dead_among_those_shot(nlp, text, injured, killed):
         ("Two teens were dead at the scene and four others injured, the statement said.", "injure", 4),
         ("Police identified two people found dead and two more who were injured inside a home.", "kill", 2),
         ("Police identified two people found dead and two more who were injured inside a home.", "injure", 2),
+        # a participle followed by a time is a reduced relative, not a verb with a time for its object
+        ("The sheriff on Sunday identified the four people killed Christmas Eve as members of one family.", "kill", 4),
+        ("Two men shot Sunday night in Trenton were in stable condition.", "injure", 2),
+        ("A total of 50 people were killed in the attack.", "kill", 50),
     ],
 )
 def test_counts_of_elided_and_small_clauses(nlp, text, etype, value):

@@ -22,6 +22,7 @@ from .syntax import (
     small_clause,
     span_of,
     subject_of,
+    time_object,
 )
 
 ONE_PRONOUNS = {"he", "she", "him", "her", "his", "himself", "herself"}
@@ -34,7 +35,8 @@ BODY_REGIONS = {"side", "part", "front", "back", "half", "rest"}  # "the right s
 
 
 PARTITIVE_HEADS = {"percent", "cent", "%", "some", "many", "most", "all", "half", "majority", "none", "dozens",
-                   "scores", "hundreds", "thousands", "number", "lot", "rest", "one", "each", "several", "few"}
+                   "scores", "hundreds", "thousands", "number", "lot", "rest", "one", "each", "several", "few",
+                   "total", "handful", "couple", "pair", "dozen"}
 
 
 THING_PRONOUNS = {"it", "itself", "this", "that", "which", "what", "something", "anything", "everything"}
@@ -114,8 +116,8 @@ def find_patient(trig: Trigger, etype: EventType) -> Token | None:
     if passive:
         auxpass = [c for c in tok.children if c.dep_ == "auxpass"]
         for c in tok.children:
-            if c.dep_ in PASSIVE_SUBJECTS or (c.dep_ == "nsubj" and (small_clause(tok) or auxpass
-                                                                    or elided_passive(tok) or headline_passive(tok))):
+            if c.dep_ in PASSIVE_SUBJECTS or (c.dep_ == "nsubj" and (
+                    small_clause(tok) or auxpass or elided_passive(tok) or headline_passive(tok) or time_object(tok))):
                 return antecedent_of(c, tok)
         if auxpass and auxpass[0].lower_ == "being" and tok.dep_ in ("xcomp", "advcl", "acl", "conj"):
             # "the city seethed with two persons being killed in police firing": the absolute phrase's noun,

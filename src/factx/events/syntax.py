@@ -114,6 +114,8 @@ def is_passive(tok: Token) -> bool:
     # A reduced relative ("a woman arrested by police", "11 babies rescued") is passive in meaning,
     # and so is a participle small clause ("found three people shot to death"); with a direct object it is
     # an active verb the parser hung off the noun before it ("dharwad: police arrested over 50 workers").
+    if time_object(tok):
+        return True
     if any(c.dep_ in ("dobj", "obj") for c in tok.children):
         return False
     if (tok.tag_ == "VBN" and tok.dep_ == "conj" and tok.head.pos_ == "VERB"
@@ -147,6 +149,15 @@ def headline_passive(tok: Token) -> bool:
     # or "He shot" is not.
     return subj is not None and (subj.like_num or any(c.dep_ == "nummod" for c in subj.children) or (
         subj.pos_ == "NOUN" and not any(c.dep_ in ("det", "poss") for c in subj.children)))
+
+
+def time_object(tok: Token) -> bool:
+    """A participle whose only 'object' is a time, its subject what it happened to: "the four people killed
+    Christmas Eve were identified", "two men shot Sunday night" (the parser reads an active verb)."""
+    objs = [c for c in tok.children if c.dep_ in ("dobj", "obj")]
+    return (tok.tag_ in ("VBD", "VBN") and bool(objs) and all(o.ent_type_ in ("DATE", "TIME") for o in objs)
+            and any(c.dep_ == "nsubj" for c in tok.children)
+            and not any(c.dep_ in ("aux", "auxpass") for c in tok.children))
 
 
 def elided_passive(tok: Token) -> bool:
