@@ -67,6 +67,12 @@ class TestBorrowedPlace:
         ev = first(record(nlp, text), "injure")
         assert (ev.place["name"], ev.place["origin"]) == ("Springfield", "dateline")
 
+    def test_where_a_station_is_based_places_nothing(self, nlp):
+        text = ("TOLEDO, Ohio -- A man was arrested early Sunday.\n\n"
+                "Police told Cleveland-based WKYC that the man had killed two neighbours.")
+        ev = first(record(nlp, text), "kill")
+        assert ev.place["name"] == "Toledo"
+
 
 class TestDates:
     def test_own_date_first(self, nlp):

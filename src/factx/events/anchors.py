@@ -177,6 +177,8 @@ def _sentence_place(trig: Trigger, sent: SpacySpan, ctx: Context) -> dict[str, A
         root = span.root
         if any(o.is_ancestor(root) and not o.is_ancestor(trig.token) for o in others):
             continue  # the place of another event of the sentence
+        if root.head.lemma_.lower() in ctx.rules.seat_words:
+            continue  # "Detroit-based WXYZ": where an organisation sits, not where anything happened
         if any(a.lower_ in ctx.rules.comparison_words for a in [root.head, root.head.head]):
             continue  # "the worst since the bombing in Madrid"
         if focus_country and p.country != focus_country and not trig.token.is_ancestor(root):

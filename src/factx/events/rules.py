@@ -70,6 +70,7 @@ class Rules:
     body_parts: frozenset[str] = frozenset()
     incident_breaks: tuple[str, ...] = ()
     incident_openers: tuple[str, ...] = ()  # "last month, ...": opening a sentence, another time, another story
+    seat_words: frozenset[str] = frozenset()  # "a Detroit-based station": the place of an organisation
     link_labels: tuple[str, ...] = ()  # "RELATED:": the lines under it are headlines of other stories
     additive_cues: frozenset[str] = frozenset()  # "two others were also hurt": victims added to those told
     occurrence_heads: frozenset[str] = frozenset()  # "crash site": a trigger modifying one of these still happened
@@ -121,7 +122,7 @@ _WORD_SETS = ("reporting_verbs", "hedge_words", "hedge_verbs", "negation_words",
               "trend_verbs", "generic_verbs", "irrealis_nouns", "reference_heads", "habitual_verbs",
               "aftermath_words", "measure_words",
               "locative_prepositions", "comparison_words", "dated_by_own_clause",
-              "target_is_place")
+              "target_is_place", "seat_words")
 _WORD_TUPLES = ("reporting_prepositions", "negated_patients", "incident_breaks", "incident_openers", "link_labels")
 
 
