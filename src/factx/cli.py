@@ -108,7 +108,7 @@ def cli() -> None:
 @click.argument("paths", nargs=-1, required=True, metavar="PATH...")
 @click.option("-o", "--output", default="-", show_default=True, metavar="FILE",
               help="Write here instead of stdout (atomically: a temporary file, renamed when done); "
-                   "FILE.db, .sqlite or .sqlite3 is a SQLite database.")
+                   "FILE.db, .sqlite or .sqlite3 is a SQLite database, written a transaction per batch.")
 @click.option("-f", "--format", "fmt", type=click.Choice(FORMATS), default=None,
               help="json: one object (default for one article); jsonl: one line per article (default "
                    "for several); csv: one row per event; sqlite: a database, one table per fact list.")

@@ -92,9 +92,14 @@ def _column(spec: list) -> Column:
 
 
 @lru_cache(maxsize=1)
+def _spec() -> dict[str, Any]:
+    return json.loads(resources.files("factx").joinpath("data/tables.json").read_text(encoding="utf-8"))
+
+
+@lru_cache(maxsize=1)
 def load_tables() -> dict[str, Table]:
     """Return the table layout of ``data/tables.json``, parents before their children."""
-    spec = json.loads(resources.files("factx").joinpath("data/tables.json").read_text(encoding="utf-8"))
+    spec = _spec()
     out: dict[str, Table] = {}
     for name, t in spec["tables"].items():
         parent = t.get("parent")
@@ -114,7 +119,7 @@ def load_tables() -> dict[str, Table]:
 
 def layout_version() -> int:
     """The version of the table layout (stored in each database, checked before writing into one)."""
-    return int(json.loads(resources.files("factx").joinpath("data/tables.json").read_text(encoding="utf-8"))["version"])
+    return int(_spec()["version"])
 
 
 @lru_cache(maxsize=None)
