@@ -72,6 +72,14 @@ def test_same_facts_as_factx_extract(factx_nlp, nlp, text, tmp_path):
     assert facts(doc._.facts) == facts(json.loads(r.stdout)) and doc._.facts["events"]
 
 
+def test_same_facts_on_the_reference_article(factx_nlp, nlp, seed_text):
+    doc = factx_nlp.make_doc(seed_text)
+    doc._.published = "2014-02-28"
+    got = factx_nlp(doc)._.facts
+    assert got == factx.extract(seed_text, published="2014-02-28", nlp=nlp).to_dict()
+    assert len(got["events"]) == 14
+
+
 def test_without_paragraph_starts(plain_nlp, nlp):
     user = spacy.load(model_name())
     user.add_pipe("factx")
