@@ -5,12 +5,15 @@
   each round's ratio (target <= 1.05);
 - rows: each table of the database against the facts in the JSONL of the same round, and every row
   against the rows the JSONL records give;
+- with ``--in-process N``: the CPU time of extracting N of the articles in the benchmark's own process
+  while writing a database, then JSONL (alternated, ``--repeats`` times), where start-up and load from
+  other jobs weigh least;
 - kill and resume: ``factx extract DIR -o killed.db --resume`` killed (SIGKILL) at random points of its
   progress ``--kills`` times, then run to the end; the database must equal the uninterrupted run's, row
   for row.
 
 Usage:
-    python bench/sqlite.py [--data FILE] [--n 1000] [--repeats 3] [--kills 5] [-j N] [--seed 1]
+    python bench/sqlite.py [--data FILE] [--n 1000] [--repeats 3] [--kills 5] [-j N] [--seed 1] [--in-process N]
 """
 
 from __future__ import annotations
@@ -99,6 +102,40 @@ def kill_and_resume(cmd: list[str], db: Path, *, n: int, kills: int, rng: random
     return lines
 
 
+def in_process(corpus: Path, n: int, repeats: int) -> list[str]:
+    """CPU seconds of extracting ``n`` articles in this process while writing a database or JSONL, in turn."""
+    from factx.api import extract_many
+    from factx.nlp import load_nlp
+    from factx.read import iter_articles
+    from factx.sqlite import SqliteWriter
+    from factx.write import RecordWriter
+
+    nlp = load_nlp()
+    paths = sorted(str(p) for p in corpus.glob("*.txt"))[:n]
+    # A whole pass first, not counted: the first one pays for lazy initialisation and fills the rule layer's caches.
+    for _ in extract_many(iter_articles(paths), nlp=nlp):
+        pass
+    spent: dict[str, list[float]] = {"sqlite": [], "jsonl": []}
+    for i in range(repeats):
+        for kind in ("sqlite", "jsonl") if i % 2 == 0 else ("jsonl", "sqlite"):
+            out = corpus.parent / f"in-process.{kind}"
+            out.unlink(missing_ok=True)
+            start = time.process_time()
+            if kind == "sqlite":
+                with SqliteWriter(out) as db:
+                    for rec in extract_many(iter_articles(paths), nlp=nlp):
+                        db.write(rec)
+            else:
+                with out.open("w", encoding="utf-8") as fh:
+                    writer = RecordWriter(fh, fmt="jsonl")
+                    for rec in extract_many(iter_articles(paths), nlp=nlp):
+                        writer.write(rec)
+            spent[kind].append(time.process_time() - start)
+    a, b = median(spent["sqlite"]), median(spent["jsonl"])
+    return [f"| {len(paths)} articles in one process (-j 1 path), extraction and writing: CPU | {a:.2f} s | "
+            f"{b:.2f} s | {a / b:.3f} | (info) |"]
+
+
 def main(argv: list[str] | None = None) -> None:
     """Write the corpus, run the alternated measurements and the kill-and-resume check, print the results."""
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -108,6 +145,8 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--kills", type=int, default=5, help="random kills before the run that completes")
     ap.add_argument("-j", "--jobs", default=None, help="factx -j (default: factx's, the number of cores)")
     ap.add_argument("--seed", type=int, default=1, help="seed of the kill moments")
+    ap.add_argument("--in-process", type=int, default=0, metavar="N",
+                    help="also time N articles extracted in this process, writing each output in turn")
     args = ap.parse_args(argv)
 
     tmp = Path(tempfile.mkdtemp(prefix="factx-bench-sqlite-"))
@@ -140,6 +179,10 @@ def main(argv: list[str] | None = None) -> None:
         same_counts = all(counts[name] == facts[name] for name in facts)
         same_rows = got == expected
         failed |= not (same_counts and same_rows)
+
+        if args.in_process:
+            table += in_process(corpus, args.in_process, args.repeats)
+            print(table[-1], flush=True)
 
         kill_db = tmp / "killed.db"
         kills = kill_and_resume(factx_cmd(str(corpus), "-o", str(kill_db), "--resume", *jobs), kill_db, n=args.n,
