@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 from .api import Settings, build_record, extract, extract_article, extract_many
+from .dataframes import frames
 from .errors import FactxError, InputError, ModelNotFoundError, RulesError
 from .models import Article, DateMention, Event, Focus, MoneyMention, NumberMention, PlaceMention, Record
 
@@ -17,5 +18,5 @@ __version__ = "0.1.0"
 __all__ = [
     "Article", "DateMention", "Event", "FactxError", "Focus", "InputError", "ModelNotFoundError", "MoneyMention",
     "NumberMention", "PlaceMention", "Record", "RulesError", "Settings", "build_record", "extract",
-    "extract_article", "extract_many", "__version__",
+    "extract_article", "extract_many", "frames", "__version__",
 ]

@@ -14,10 +14,10 @@ from typing import Iterator, TextIO
 import click
 
 from . import __version__
-from .errors import FactxError
+from .errors import DatabaseExistsError, FactxError, RecordRejected
 from .read import DEFAULT_MAX_CHARS, Failure
 
-FORMATS = ("json", "jsonl", "csv")
+FORMATS = ("json", "jsonl", "csv", "sqlite")
 INPUT_FORMATS = ("text", "html", "jsonl", "json")
 
 
@@ -107,10 +107,11 @@ def cli() -> None:
 @cli.command()
 @click.argument("paths", nargs=-1, required=True, metavar="PATH...")
 @click.option("-o", "--output", default="-", show_default=True, metavar="FILE",
-              help="Write here instead of stdout (atomically: a temporary file, renamed when done).")
+              help="Write here instead of stdout (atomically: a temporary file, renamed when done); "
+                   "FILE.db, .sqlite or .sqlite3 is a SQLite database, written a transaction per batch.")
 @click.option("-f", "--format", "fmt", type=click.Choice(FORMATS), default=None,
               help="json: one object (default for one article); jsonl: one line per article (default "
-                   "for several); csv: one row per event.")
+                   "for several); csv: one row per event; sqlite: a database, one table per fact list.")
 @click.option("--pretty", is_flag=True, help="Indent JSON output.")
 @click.option("--published", callback=_published, metavar="DATE",
               help="Publication date (ISO date or datetime) that relative dates resolve against.")
@@ -133,14 +134,17 @@ def cli() -> None:
               help="Worker processes, each loading the model once (default: the number of cores).")
 @click.option("--unordered", is_flag=True, help="Write records as they are done instead of in input order.")
 @click.option("--resume", is_flag=True,
-              help="With -o FILE (jsonl): skip articles whose id is already in FILE and append the rest; "
-                   "rerun the same command after an interruption to complete the output.")
+              help="With -o FILE (jsonl or sqlite): skip articles whose id is already in FILE and append the "
+                   "rest; rerun the same command after an interruption to complete the output.")
+@click.option("--overwrite", is_flag=True,
+              help="Replace an existing database (-o FILE.db); JSON, JSONL and CSV files are always replaced.")
 @click.option("--scheduler", default=None, metavar="ADDRESS",
               help="Run on a Dask cluster (tcp://host:8786); needs the factx[dask] extra.")
 def extract(paths: tuple[str, ...], output: str, fmt: str | None, pretty: bool, published: str | None,
             glob: str, input_format: str | None, countries: tuple[str, ...], rules: tuple[str, ...],
             model: str | None, max_chars: int, errors_path: str | None, strict: bool, include_text: bool,
-            quiet: bool, jobs: int | None, unordered: bool, resume: bool, scheduler: str | None) -> None:
+            quiet: bool, jobs: int | None, unordered: bool, resume: bool, overwrite: bool,
+            scheduler: str | None) -> None:
     """Extract facts from articles: files, folders (recursive), '-' for stdin, or JSONL datasets.
 
     One article gives one JSON object; several articles give JSON Lines, one object per article,
@@ -153,6 +157,7 @@ def extract(paths: tuple[str, ...], output: str, fmt: str | None, pretty: bool, 
       factx extract corpus/ --glob '*.txt' -o facts.jsonl
       factx extract corpus/ -j 4 -o facts.jsonl --resume
       factx extract articles.jsonl --format csv -o events.csv
+      factx extract corpus/ -o facts.db --resume
       factx extract corpus/ --scheduler tcp://10.0.0.5:8786 -o facts.jsonl
     """
     from .api import Settings
@@ -160,13 +165,20 @@ def extract(paths: tuple[str, ...], output: str, fmt: str | None, pretty: bool, 
 
     single = len(paths) == 1 and not os.path.isdir(paths[0]) and (
         input_format not in ("jsonl",) and not paths[0].lower().endswith((".jsonl", ".ndjson")))
-    fmt = fmt or ("json" if single else "jsonl")
+    fmt = fmt or ("sqlite" if output != "-" and _is_database(output) else "json" if single else "jsonl")
     if fmt == "json" and not single:
-        raise click.UsageError("--format json holds one article; use jsonl or csv for several inputs")
-    if resume and (output == "-" or fmt != "jsonl"):
-        raise click.UsageError("--resume needs -o FILE with jsonl output")
-    if resume and os.path.isdir(output):
+        raise click.UsageError("--format json holds one article; use jsonl, csv or sqlite for several inputs")
+    if fmt == "sqlite" and output == "-":
+        raise click.UsageError("--format sqlite needs -o FILE")
+    if resume and (output == "-" or fmt not in ("jsonl", "sqlite")):
+        raise click.UsageError("--resume needs -o FILE with jsonl or sqlite output")
+    if resume and overwrite:
+        raise click.UsageError("use --resume or --overwrite, not both")
+    if (resume or fmt == "sqlite") and os.path.isdir(output):
         raise click.BadParameter(f"{output!r} is a folder", param_hint="'-o' / '--output'")
+    if fmt == "sqlite" and not os.path.isdir(os.path.dirname(os.path.abspath(output))):
+        raise click.BadParameter(f"folder {os.path.dirname(os.path.abspath(output))!r} does not exist",
+                                 param_hint="'-o' / '--output'")
     try:
         settings = Settings(model=model, countries=countries, rules=tuple(rules))
         _check_rules(settings)
@@ -180,13 +192,10 @@ def extract(paths: tuple[str, ...], output: str, fmt: str | None, pretty: bool, 
     err_fh = None
     try:
         with _deferred_interrupts() as critical:
-            done = _resume_ids(output) if resume else set()
-            err_fh = open(errors_path, "a" if resume else "w", encoding="utf-8") if errors_path else None
-            items = _skip_done(articles, done, progress) if done else articles
-            with (append_output(output) if resume else open_output(output)) as fh:
-                from .write import RecordWriter
-
-                writer = RecordWriter(fh, fmt=fmt, pretty=pretty, include_text=include_text)
+            with _output_writer(output, fmt=fmt, resume=resume, overwrite=overwrite, pretty=pretty,
+                                include_text=include_text) as (writer, done):
+                err_fh = open(errors_path, "a" if resume else "w", encoding="utf-8") if errors_path else None
+                items = _skip_done(articles, done, progress) if done else articles
                 # closing() stops the workers as soon as the loop is left, by an error or an interrupt.
                 stream = _records(items, settings, jobs=1 if single else (jobs or _default_jobs()),
                                   ordered=not unordered, scheduler=scheduler, include_text=include_text)
@@ -194,8 +203,8 @@ def extract(paths: tuple[str, ...], output: str, fmt: str | None, pretty: bool, 
                     for item in stream:
                         with critical:
                             if not isinstance(item, Failure):
-                                writer.write(item)
-                            else:
+                                item = _write(writer, item)
+                            if isinstance(item, Failure):
                                 state["failed"] += 1
                                 _say(progress, f"Error: {_message(item)}")
                                 if err_fh:
@@ -210,9 +219,17 @@ def extract(paths: tuple[str, ...], output: str, fmt: str | None, pretty: bool, 
         sys.exit(1)
     except KeyboardInterrupt:
         _close_progress(progress)
-        click.echo(f"Interrupted: {output} holds whole records only; rerun the same command to complete it"
-                   if resume else "Interrupted", err=True)
+        if resume:
+            click.echo(f"Interrupted: {output} holds whole records only; rerun the same command to complete it",
+                       err=True)
+        elif fmt == "sqlite":
+            click.echo(f"Interrupted: {output} holds whole records only; add --resume to complete it", err=True)
+        else:
+            click.echo("Interrupted", err=True)
         sys.exit(130)
+    except DatabaseExistsError:
+        raise click.ClickException(f"{output} already exists: add --resume to complete it with the articles it "
+                                   "lacks, or --overwrite to replace it") from None
     except FactxError as exc:
         raise click.ClickException(str(exc)) from None
     finally:
@@ -273,10 +290,39 @@ def _records(articles, settings, *, jobs: int = 1, ordered: bool = True, schedul
     yield from extract_records(articles, jobs=jobs, settings=settings, ordered=ordered, include_text=include_text)
 
 
-def _resume_ids(output: str) -> set[str]:
-    from .batch import resume_ids
+def _is_database(path: str) -> bool:
+    from .sqlite import is_database_path
 
-    return resume_ids(output)
+    return is_database_path(path)
+
+
+@contextmanager
+def _output_writer(output: str, *, fmt: str, resume: bool, overwrite: bool, pretty: bool,
+                   include_text: bool) -> Iterator[tuple]:
+    """Open the output and yield (a writer with ``write(record)``, the ids already in it when resuming)."""
+    if fmt == "sqlite":
+        from .sqlite import SqliteWriter
+
+        with SqliteWriter(output, mode="append" if resume else "overwrite" if overwrite else "new",
+                          include_text=include_text) as db:
+            yield db, db.done_ids() if resume else set()
+        return
+    from .batch import resume_ids
+    from .write import RecordWriter
+
+    done = resume_ids(output) if resume else set()
+    with (append_output(output) if resume else open_output(output)) as fh:
+        yield RecordWriter(fh, fmt=fmt, pretty=pretty, include_text=include_text), done
+
+
+def _write(writer, record):
+    """Write one record; return it, or a ``Failure`` when the output refuses it (an article id stored already)."""
+    try:
+        writer.write(record)
+    except RecordRejected as exc:
+        source = record["source"] if isinstance(record, dict) else record.source
+        return Failure(source["id"], exc)
+    return record
 
 
 def _skip_done(articles, done: set[str], progress):

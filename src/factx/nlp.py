@@ -34,16 +34,21 @@ def model_name(model: str | None = None) -> str:
     )
 
 
-def paragraph_starts(doc: Doc) -> Doc:
-    """Start a sentence after every blank line, before the parser runs."""
+def blank_line_starts(doc: Doc) -> list[int]:
+    """The indices of the tokens that follow a blank line."""
     from spacy.attrs import IS_SPACE
 
+    last = len(doc) - 1
+    return [i + 1 for i in (doc.to_array(IS_SPACE).nonzero()[0].tolist() if len(doc) else ())
+            if i < last and doc[i].text.count("\n") >= 2]
+
+
+def paragraph_starts(doc: Doc) -> Doc:
+    """Start a sentence after every blank line, before the parser runs."""
     # A headline or a byline has no end punctuation, so the parser would run it into the first sentence of the
     # body and hang the body's verbs on the headline's words; the parser keeps boundaries set before it.
-    last = len(doc) - 1
-    for i in doc.to_array(IS_SPACE).nonzero()[0].tolist() if len(doc) else ():
-        if i < last and doc[i].text.count("\n") >= 2:
-            doc[i + 1].is_sent_start = True
+    for i in blank_line_starts(doc):
+        doc[i].is_sent_start = True
     _heading_starts(doc)
     return doc
 
@@ -106,7 +111,5 @@ def load_nlp(model: str | None = None) -> Language:
 
 
 def _register() -> None:
-    from spacy.language import Language
-
-    if not Language.has_factory(PARAGRAPHS):
-        Language.component(PARAGRAPHS, func=paragraph_starts)
+    # Importing the module registers the factx factories (spaCy also finds them through the entry points).
+    from . import component  # noqa: F401
