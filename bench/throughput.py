@@ -8,6 +8,9 @@ machine falls on both sides. Printed ratios (targets from the batch issue):
 - parallel: ``-j 2`` vs ``-j 1`` on ``--jobs-n`` articles (speed-up >= 1.7 on 2 cores)
 - cold start: ``factx extract one.txt`` vs ``spacy.load`` + one parse (<= 1.2)
 - memory: peak RSS of the largest factx process (a worker with -j 2) vs the bare process (<= 1.2)
+- components: CPU time of each pipeline component (``nlp.pipeline``, each component's ``pipe``
+  timed over the same texts, in this process) for the model's full pipeline and for factx's lean
+  one (``factx.nlp``), alternated, medians
 
 Both sides run as from installed packages, with byte-compiled modules: the factx package is
 byte-compiled once before the measurements (as pip does when it installs a wheel) and
@@ -23,6 +26,7 @@ lines, to check that a change to the rule layer leaves its output as it was.
 Usage:
     python bench/throughput.py [--data FILE] [--n 300] [--jobs-n 1000] [--repeats 2]
     python bench/throughput.py --rules [--n 300] [--repeats 3] [--dump FILE]
+    python bench/throughput.py --components [--n 300] [--repeats 3]
 """
 
 from __future__ import annotations
@@ -196,6 +200,55 @@ def rule_layer(data: Path, n: int, repeats: int, dump: Path | None = None) -> li
     return lines
 
 
+def component_times(nlp, texts: list[str], batch_size: int = 32) -> dict[str, float]:
+    """CPU seconds of the tokenizer and of each enabled component's ``pipe`` over ``texts``, in pipeline order."""
+    from spacy.util import minibatch
+
+    times = {}
+    start = time.process_time()
+    docs = [nlp.make_doc(t) for t in texts]
+    times["tokenizer"] = time.process_time() - start
+    for name, proc in nlp.pipeline:
+        start = time.process_time()
+        out = []
+        for batch in minibatch(docs, batch_size):
+            out.extend(proc.pipe(batch, batch_size=batch_size) if hasattr(proc, "pipe") else map(proc, batch))
+        docs = out
+        times[name] = time.process_time() - start
+    return times
+
+
+def components(data: Path, n: int, repeats: int) -> list[str]:
+    """Per-component CPU ms per article and share, full pipeline vs lean, alternated ``repeats`` times; table lines."""
+    from factx.nlp import load_nlp
+
+    with gzip.open(data, "rt", encoding="utf-8") as fh:
+        texts = [json.loads(line)["text"] for line in islice(fh, n)]
+    paths = {"full": load_nlp(full=True), "lean": load_nlp()}
+    for nlp in paths.values():
+        list(nlp.pipe(texts[:20]))  # the first batch pays for lazy initialisation
+    runs: dict[str, list[dict[str, float]]] = {name: [] for name in paths}
+    for i in range(repeats):
+        for name in (list(paths) if i % 2 == 0 else list(paths)[::-1]):
+            runs[name].append(component_times(paths[name], texts))
+    med = {name: {c: statistics.median(r[c] for r in rs) for c in rs[0]} for name, rs in runs.items()}
+    full_total = sum(med["full"].values())
+    names = list(dict.fromkeys([*med["full"], *med["lean"]]))
+    per = 1000 / len(texts)
+    lines = ["| component | full: CPU ms/article | share | lean: CPU ms/article | share |", "|---|---|---|---|---|"]
+    for c in names:
+        cells = []
+        for path in ("full", "lean"):
+            t = med[path].get(c)
+            total = sum(med[path].values())
+            cells.append(f"{t * per:.2f} | {t / total:.0%}" if t is not None else "- | -")
+        lines.append(f"| {c} | {' | '.join(cells)} |")
+    lean_total = sum(med["lean"].values())
+    lines.append(f"| total | {full_total * per:.2f} | 100% | {lean_total * per:.2f} | "
+                 f"{lean_total / full_total:.0%} of full |")
+    return lines
+
+
 def main(argv: list[str] | None = None) -> None:
     """Build the corpora, run the alternated measurements and print the table."""
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -203,13 +256,18 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--n", type=int, default=300, help="articles for the -j 1 vs bare comparison")
     ap.add_argument("--jobs-n", type=int, default=1000, help="articles for the -j 2 vs -j 1 comparison")
     ap.add_argument("--repeats", type=int, default=2, help="alternated rounds per comparison")
-    ap.add_argument("--skip", nargs="*", default=[], choices=["throughput", "parallel", "cold"])
+    ap.add_argument("--skip", nargs="*", default=[], choices=["throughput", "parallel", "cold", "components"])
+    ap.add_argument("--components", action="store_true", help="only the per-component breakdown, in this process")
     ap.add_argument("--rules", action="store_true", help="time the rule layer's stages in this process instead")
     ap.add_argument("--dump", type=Path, help="with --rules: write every article's mentions here (JSONL)")
     args = ap.parse_args(argv)
     if args.rules:
         print(f"{args.n} articles; {load()}", flush=True)
         print("\n".join(rule_layer(args.data, args.n, max(args.repeats, 3), args.dump)))
+        return
+    if args.components:
+        print(f"{args.n} articles; {load()}", flush=True)
+        print("\n".join(components(args.data, args.n, max(args.repeats, 3))))
         return
 
     from factx.nlp import model_name
@@ -249,6 +307,9 @@ def main(argv: list[str] | None = None) -> None:
             print(*lines[-3:], sep="\n", flush=True)
         print(f"\n{load()} at end\n")
         print("\n".join(lines))
+        if "components" not in args.skip:
+            print(f"\nper component, {args.n} articles; {load()}", flush=True)
+            print("\n".join(components(args.data, args.n, max(args.repeats, 3))))
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 

@@ -31,8 +31,11 @@ the model's own pipeline in three ways that leave every annotation as it was:
   ruler's patterns are evaluated once per distinct (tag, word, label) and the lemmatizer is asked
   once per distinct (word, part of speech, features), instead of a Matcher and a Python loop over
   every token.
-- matrix products go through numpy (``NumpyOps(use_blis=False)``) rather than blis, whose generic
-  kernel some processors fall back to.
+- matrix products go through numpy's BLAS (``NumpyOps(use_blis=False)``) rather than blis, which falls
+  back to its generic kernel on processors it does not know (this machine's: 3 times slower on the
+  tok2vec layers' products). Each product runs on one thread, as blis's do, so ``-j N`` workers
+  do not compete for the cores; the rounding of a product can differ in the last bits, and the
+  Docs compared by ``bench/lean.py`` come out identical all the same.
 
 ``load_nlp(model, full=True)`` gives the model's own pipeline, unchanged, to compare against.
 """
@@ -103,11 +106,15 @@ def load_nlp(model: str | None = None, *, full: bool = False) -> Language:
         if full:
             nlp = spacy.load(name)
         else:
-            from thinc.api import use_ops
+            from thinc.api import get_current_ops, set_current_ops
 
             # Models take the current ops when they are built: only this pipeline's matrix products move.
-            with use_ops("numpy", use_blis=False):
+            previous = get_current_ops()
+            set_current_ops(_one_thread_ops())
+            try:
                 nlp = spacy.load(name, exclude=list(UNREAD))
+            finally:
+                set_current_ops(previous)
     except OSError as exc:
         raise ModelNotFoundError(
             f"cannot load spaCy model {name!r} ({exc.__class__.__name__}); "
@@ -131,6 +138,26 @@ def _register() -> None:
         Language.component(PARAGRAPHS, func=paragraph_starts)
     if not Language.has_factory(ATTRIBUTES):
         Language.factory(ATTRIBUTES, func=_make_attributes)
+
+
+@lru_cache(maxsize=1)
+def _one_thread_ops() -> Any:
+    """Thinc ops whose matrix products go through numpy's BLAS, on one thread."""
+    from thinc.api import NumpyOps
+    from threadpoolctl import ThreadpoolController
+
+    limit = ThreadpoolController().limit
+
+    class OneThreadNumpyOps(NumpyOps):
+        """``NumpyOps`` without blis; the BLAS is held to one thread for each product only."""
+
+        def gemm(self, x, y, *, out=None, trans1=False, trans2=False):
+            """Multiply two matrices with numpy's BLAS on one thread."""
+            # A multi-threaded BLAS spins its idle threads: under -j N they would take the other workers' cores.
+            with limit(limits=1, user_api="blas"):
+                return super().gemm(x, y, out=out, trans1=trans1, trans2=trans2)
+
+    return OneThreadNumpyOps(use_blis=False)
 
 
 def _make_attributes(nlp: Language, name: str) -> AttributeTable:
