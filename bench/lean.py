@@ -9,11 +9,17 @@ The lean pipeline (``factx.nlp.load_nlp()``) must give the facts of the model's 
 - with ``--long``, one text made of the first articles joined by blank lines, long enough to be
   parsed piece by piece (``chunks.py``).
 
+``--sentences`` measures instead the case for parsing only some sentences: how many sentences (and
+tokens) hold no number, no date or time and no trigger candidate of the rules in force (a lemma of
+``Rules.trigger_lemmas()`` or an adjective trigger's form), and in how many texts the model's
+``senter``, which would then have to set the sentence boundaries, disagrees with the parser.
+
 Rerun it whenever the rule layer or the pipeline changes; ``--rules`` takes the same extra rules
 files as ``factx extract --rules``. Exit status 1 when anything differs.
 
 Usage:
     python bench/lean.py [--compare 1000] [--data FILE] [--rules FILE ...] [--long N] [--diff OUT]
+    python bench/lean.py --sentences [--compare 1000] [--rules FILE ...]
 """
 
 from __future__ import annotations
@@ -80,6 +86,44 @@ def annotation_differences(texts: list[str], full, lean) -> dict[str, int]:
     return out
 
 
+NUMERIC = frozenset({"CARDINAL", "MONEY", "QUANTITY", "PERCENT", "ORDINAL", "DATE", "TIME"})
+
+
+def sentence_needs(texts: list[str], rules_files: tuple[str, ...]) -> list[str]:
+    """Report lines: sentences with no number, date or trigger candidate, and senter against parser boundaries."""
+    import spacy
+
+    from factx.events import load_rules
+    from factx.nlp import PARAGRAPHS, load_nlp, model_name
+
+    rules = load_rules(rules_files)
+    triggers, adjectives = rules.trigger_lemmas(), frozenset(rules.adj_index)
+    nlp = load_nlp()
+    sents = tokens = idle_sents = idle_tokens = 0
+    parsed = []
+    for doc in nlp.pipe(texts, batch_size=16):
+        parsed.append([t.is_sent_start for t in doc])
+        for sent in doc.sents:
+            sents += 1
+            tokens += len(sent)
+            if not any(t.like_num or t.ent_type_ in NUMERIC or t.lemma_.lower() in triggers or t.lower_ in adjectives
+                       for t in sent):
+                idle_sents += 1
+                idle_tokens += len(sent)
+    senter = spacy.load(model_name(), exclude=["parser", "attribute_ruler", "lemmatizer", "ner"])
+    senter.enable_pipe("senter")
+    senter.add_pipe(PARAGRAPHS, before="senter")
+    differ = 0
+    for starts, doc in zip(parsed, senter.pipe(texts, batch_size=16)):
+        other = [t.is_sent_start for t in doc]
+        if starts[1:] != other[1:]:
+            differ += 1
+    return [f"sentences with no number, date or trigger candidate: {idle_sents} of {sents} "
+            f"({idle_sents / sents:.1%}), holding {idle_tokens} of {tokens} tokens ({idle_tokens / tokens:.1%}); "
+            f"{len(triggers)} trigger lemmas, {len(adjectives)} adjective triggers",
+            f"texts whose senter sentences differ from the parser's: {differ} of {len(texts)}"]
+
+
 def main(argv: list[str] | None = None) -> int:
     """Extract with both pipelines, print what differs, and return 1 if anything does."""
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -89,7 +133,14 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--long", type=int, default=150, metavar="N",
                     help="also compare one text joining the first N articles (0: none)")
     ap.add_argument("--diff", type=Path, help="write the differing record pairs here (JSONL)")
+    ap.add_argument("--sentences", action="store_true",
+                    help="measure which sentences could go unparsed, instead of comparing")
     args = ap.parse_args(argv)
+    if args.sentences:
+        texts = [a.text for a in articles(args.data, args.compare, 0)]
+        print(f"{len(texts)} texts; {load()}", flush=True)
+        print("\n".join(sentence_needs(texts, tuple(args.rules))))
+        return 0
 
     from factx.api import Settings
     from factx.chunks import is_long
