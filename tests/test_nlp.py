@@ -108,13 +108,14 @@ def test_attribute_table_stands_in_only_for_patterns_it_reads():
 
     from factx.nlp import AttributeTable
 
-    def pipeline(pattern):
+    def pipeline(pattern, attrs=None):
         nlp = spacy.blank("en")
-        nlp.add_pipe("attribute_ruler").add([pattern], {"POS": "NOUN"})
+        nlp.add_pipe("attribute_ruler").add([pattern], attrs or {"POS": "NOUN"})
         nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
         return nlp
 
     assert AttributeTable.applies(pipeline([{"TAG": "NN", "LOWER": {"IN": ["a", "b"]}}]))
     assert not AttributeTable.applies(pipeline([{"ORTH": "x"}]))
     assert not AttributeTable.applies(pipeline([{"LOWER": "x", "OP": "?"}]))
+    assert not AttributeTable.applies(pipeline([{"TAG": "NN"}], {"NORM": "x"}))
     assert not AttributeTable.applies(spacy.blank("en"))

@@ -247,10 +247,11 @@ class AttributeTable:
         self.lemmatizer = _indexed_copy(lemmatizer)
         self.columns = [TAG, POS, MORPH, LEMMA, DEP]
         slot = {attr: k for k, attr in enumerate(self.columns)}
-        # (pattern id, one test per token, index of the token it annotates, (column, value) to set)
+        # One-token patterns: (pattern id, its tests, (column, value) to set).
         self.singles: list[tuple[int, tuple, tuple[tuple[int, int], ...]]] = []
         self._by_tag: dict[str, list] = {}
         self._any_tag: list = []
+        # Longer ones: (pattern id, one test per token, index of the token it annotates, (column, value) to set).
         self.multis: list[tuple[int, list[tuple], int, tuple[tuple[int, int], ...]]] = []
         literals: set[str] = set()
         regexes: list[re.Pattern[str]] = []
@@ -294,7 +295,12 @@ class AttributeTable:
         # Nothing may run between them: it could read what the ruler set before the lemmatizer ran.
         if names.index("lemmatizer") != names.index("attribute_ruler") + 1:
             return False
-        for entry in nlp.get_pipe("attribute_ruler").patterns:
+        from spacy.attrs import DEP, LEMMA, MORPH, POS, TAG
+
+        ruler = nlp.get_pipe("attribute_ruler")
+        if any(not set(attrs) <= {TAG, POS, MORPH, LEMMA, DEP} for attrs in ruler.attrs):
+            return False
+        for entry in ruler.patterns:
             for alternative in entry["patterns"]:
                 for tok in alternative:
                     for k, v in tok.items():
