@@ -144,7 +144,9 @@ def main(argv: list[str] | None = None) -> int:
 
     from factx.api import Settings
     from factx.chunks import is_long
-    from factx.nlp import load_nlp
+    from factx.nlp import load_nlp, one_blas_thread
+
+    one_blas_thread()
 
     settings = Settings(rules=tuple(args.rules))
     items = articles(args.data, args.compare, args.long)

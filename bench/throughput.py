@@ -153,8 +153,9 @@ def rule_layer(data: Path, n: int, repeats: int, dump: Path | None = None) -> li
     from factx.mentions.dates import extract_dates
     from factx.mentions.places import extract_places
     from factx.mentions.quantities import extract_quantities
-    from factx.nlp import load_nlp
+    from factx.nlp import load_nlp, one_blas_thread
 
+    one_blas_thread()
     with gzip.open(data, "rt", encoding="utf-8") as fh:
         recs = [json.loads(line) for line in islice(fh, n)]
     nlp = load_nlp()
@@ -220,7 +221,9 @@ def component_times(nlp, texts: list[str], batch_size: int = 32) -> dict[str, fl
 
 def components(data: Path, n: int, repeats: int) -> list[str]:
     """Per-component CPU ms per article and share, full pipeline vs lean, alternated ``repeats`` times; table lines."""
-    from factx.nlp import load_nlp
+    from factx.nlp import load_nlp, one_blas_thread
+
+    one_blas_thread()  # as in a factx process; the full pipeline multiplies with blis and is not affected
 
     with gzip.open(data, "rt", encoding="utf-8") as fh:
         texts = [json.loads(line)["text"] for line in islice(fh, n)]
