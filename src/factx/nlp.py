@@ -78,8 +78,8 @@ def one_blas_thread() -> None:
     """Ask numpy's BLAS for one thread, unless the environment says otherwise; only before numpy is imported.
 
     A process of factx (the command line, a ``-j N`` worker) parses on one core. A BLAS that starts
-    with several threads costs more CPU even when each product is held to one thread (18% of the
-    lean pipeline's time on 300 Reuters stories), so processes that factx starts set this first.
+    with several threads costs more CPU even when each product is held to one thread (18% more for
+    ``factx extract`` over 300 Reuters stories), so processes that factx starts set this first.
     """
     for var in BLAS_THREADS:
         os.environ.setdefault(var, "1")
