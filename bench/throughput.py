@@ -4,10 +4,14 @@ Every figure is a whole-process measurement of a fresh subprocess (wall time, CP
 ``wait4``), and each factx run is alternated with its baseline so that load from other jobs on the
 machine falls on both sides. Printed ratios (targets from the batch issue):
 
-- throughput: ``factx extract DIR -j 1`` vs a bare ``nlp.pipe`` over the same texts (<= 1.10)
+- throughput: ``factx extract DIR -j 1`` vs a bare ``nlp.pipe`` over the same texts (<= 0.80), and
+  vs the same bare ``nlp.pipe`` with numpy's BLAS started on one thread, as factx starts it (info)
 - parallel: ``-j 2`` vs ``-j 1`` on ``--jobs-n`` articles (speed-up >= 1.7 on 2 cores)
 - cold start: ``factx extract one.txt`` vs ``spacy.load`` + one parse (<= 1.2)
 - memory: peak RSS of the largest factx process (a worker with -j 2) vs the bare process (<= 1.2)
+- components: CPU time of each pipeline component (``nlp.pipeline``, each component's ``pipe``
+  timed over the same texts, in this process) for the model's full pipeline and for factx's lean
+  one (``factx.nlp``), alternated, medians
 
 Both sides run as from installed packages, with byte-compiled modules: the factx package is
 byte-compiled once before the measurements (as pip does when it installs a wheel) and
@@ -23,6 +27,7 @@ lines, to check that a change to the rule layer leaves its output as it was.
 Usage:
     python bench/throughput.py [--data FILE] [--n 300] [--jobs-n 1000] [--repeats 2]
     python bench/throughput.py --rules [--n 300] [--repeats 3] [--dump FILE]
+    python bench/throughput.py --components [--n 300] [--repeats 3]
 """
 
 from __future__ import annotations
@@ -53,6 +58,13 @@ texts = [p.read_text(encoding="utf-8") for p in sorted(Path(sys.argv[2]).rglob("
 for doc in nlp.pipe(texts, batch_size=32):
     pass
 """
+
+# The same, with numpy's BLAS started on one thread as factx starts it: how much of the gap that setting makes.
+BARE_PIPE_ONE_THREAD = """
+import os
+for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(var, "1")
+""" + BARE_PIPE
 
 BARE_ONE = """
 import sys
@@ -149,8 +161,9 @@ def rule_layer(data: Path, n: int, repeats: int, dump: Path | None = None) -> li
     from factx.mentions.dates import extract_dates
     from factx.mentions.places import extract_places
     from factx.mentions.quantities import extract_quantities
-    from factx.nlp import load_nlp
+    from factx.nlp import load_nlp, one_blas_thread
 
+    one_blas_thread()
     with gzip.open(data, "rt", encoding="utf-8") as fh:
         recs = [json.loads(line) for line in islice(fh, n)]
     nlp = load_nlp()
@@ -196,6 +209,57 @@ def rule_layer(data: Path, n: int, repeats: int, dump: Path | None = None) -> li
     return lines
 
 
+def component_times(nlp, texts: list[str], batch_size: int = 32) -> dict[str, float]:
+    """CPU seconds of the tokenizer and of each enabled component's ``pipe`` over ``texts``, in pipeline order."""
+    from spacy.util import minibatch
+
+    times = {}
+    start = time.process_time()
+    docs = [nlp.make_doc(t) for t in texts]
+    times["tokenizer"] = time.process_time() - start
+    for name, proc in nlp.pipeline:
+        start = time.process_time()
+        out = []
+        for batch in minibatch(docs, batch_size):
+            out.extend(proc.pipe(batch, batch_size=batch_size) if hasattr(proc, "pipe") else map(proc, batch))
+        docs = out
+        times[name] = time.process_time() - start
+    return times
+
+
+def components(data: Path, n: int, repeats: int) -> list[str]:
+    """Per-component CPU ms per article and share, full pipeline vs lean, alternated ``repeats`` times; table lines."""
+    from factx.nlp import load_nlp, one_blas_thread
+
+    one_blas_thread()  # as in a factx process; the full pipeline multiplies with blis and is not affected
+
+    with gzip.open(data, "rt", encoding="utf-8") as fh:
+        texts = [json.loads(line)["text"] for line in islice(fh, n)]
+    paths = {"full": load_nlp(full=True), "lean": load_nlp()}
+    for nlp in paths.values():
+        list(nlp.pipe(texts[:20]))  # the first batch pays for lazy initialisation
+    runs: dict[str, list[dict[str, float]]] = {name: [] for name in paths}
+    for i in range(repeats):
+        for name in (list(paths) if i % 2 == 0 else list(paths)[::-1]):
+            runs[name].append(component_times(paths[name], texts))
+    med = {name: {c: statistics.median(r[c] for r in rs) for c in rs[0]} for name, rs in runs.items()}
+    full_total = sum(med["full"].values())
+    names = list(dict.fromkeys([*med["full"], *med["lean"]]))
+    per = 1000 / len(texts)
+    lines = ["| component | full: CPU ms/article | share | lean: CPU ms/article | share |", "|---|---|---|---|---|"]
+    for c in names:
+        cells = []
+        for path in ("full", "lean"):
+            t = med[path].get(c)
+            total = sum(med[path].values())
+            cells.append(f"{t * per:.2f} | {t / total:.0%}" if t is not None else "- | -")
+        lines.append(f"| {c} | {' | '.join(cells)} |")
+    lean_total = sum(med["lean"].values())
+    lines.append(f"| total | {full_total * per:.2f} | 100% | {lean_total * per:.2f} | "
+                 f"{lean_total / full_total:.0%} of full |")
+    return lines
+
+
 def main(argv: list[str] | None = None) -> None:
     """Build the corpora, run the alternated measurements and print the table."""
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -203,13 +267,18 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--n", type=int, default=300, help="articles for the -j 1 vs bare comparison")
     ap.add_argument("--jobs-n", type=int, default=1000, help="articles for the -j 2 vs -j 1 comparison")
     ap.add_argument("--repeats", type=int, default=2, help="alternated rounds per comparison")
-    ap.add_argument("--skip", nargs="*", default=[], choices=["throughput", "parallel", "cold"])
+    ap.add_argument("--skip", nargs="*", default=[], choices=["throughput", "parallel", "cold", "components"])
+    ap.add_argument("--components", action="store_true", help="only the per-component breakdown, in this process")
     ap.add_argument("--rules", action="store_true", help="time the rule layer's stages in this process instead")
     ap.add_argument("--dump", type=Path, help="with --rules: write every article's mentions here (JSONL)")
     args = ap.parse_args(argv)
     if args.rules:
         print(f"{args.n} articles; {load()}", flush=True)
         print("\n".join(rule_layer(args.data, args.n, max(args.repeats, 3), args.dump)))
+        return
+    if args.components:
+        print(f"{args.n} articles; {load()}", flush=True)
+        print("\n".join(components(args.data, args.n, max(args.repeats, 3))))
         return
 
     from factx.nlp import model_name
@@ -223,14 +292,20 @@ def main(argv: list[str] | None = None) -> None:
         print(f"model {model}; {load()} at start", flush=True)
         if "throughput" not in args.skip:
             small = write_corpus(args.data, tmp / "small", args.n)
-            mine, bare, two = alternate([factx_cmd(str(small), "-j", "1"),
-                                         [sys.executable, "-c", BARE_PIPE, model, str(small)],
-                                         factx_cmd(str(small), "-j", "2")], args.repeats, env=env)
-            lines.append(row(f"{args.n} articles, -j 1 vs bare nlp.pipe: wall", mine, bare, "wall", "<= 1.10"))
+            mine, bare, two, bare1 = alternate([factx_cmd(str(small), "-j", "1"),
+                                                [sys.executable, "-c", BARE_PIPE, model, str(small)],
+                                                factx_cmd(str(small), "-j", "2"),
+                                                [sys.executable, "-c", BARE_PIPE_ONE_THREAD, model, str(small)]],
+                                               args.repeats, env=env)
+            lines.append(row(f"{args.n} articles, -j 1 vs bare nlp.pipe: wall", mine, bare, "wall", "<= 0.80"))
             lines.append(row(f"{args.n} articles, -j 1 vs bare nlp.pipe: CPU", mine, bare, "cpu", "(info)"))
+            lines.append(row(f"{args.n} articles, -j 1 vs bare nlp.pipe with one BLAS thread: wall", mine, bare1,
+                             "wall", "(info)"))
+            lines.append(row(f"{args.n} articles, -j 1 vs bare nlp.pipe with one BLAS thread: CPU", mine, bare1,
+                             "cpu", "(info)"))
             lines.append(row(f"{args.n} articles, -j 1 vs bare: peak RSS", mine, bare, "rss", "<= 1.2"))
             lines.append(row(f"{args.n} articles, -j 2 largest worker vs bare: peak RSS", two, bare, "rss", "<= 1.2"))
-            print(*lines[-4:], sep="\n", flush=True)
+            print(*lines[-6:], sep="\n", flush=True)
         if "parallel" not in args.skip:
             big = write_corpus(args.data, tmp / "big", args.jobs_n)
             j2, j1 = alternate([factx_cmd(str(big), "-j", "2"), factx_cmd(str(big), "-j", "1")], args.repeats,
@@ -249,6 +324,9 @@ def main(argv: list[str] | None = None) -> None:
             print(*lines[-3:], sep="\n", flush=True)
         print(f"\n{load()} at end\n")
         print("\n".join(lines))
+        if "components" not in args.skip:
+            print(f"\nper component, {args.n} articles; {load()}", flush=True)
+            print("\n".join(components(args.data, args.n, max(args.repeats, 3))))
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 

@@ -138,8 +138,9 @@ def _worker(wid: int, tasks, results, settings: Settings, include_text: bool) ->
     # The parent handles Ctrl-C and stops the workers itself; a worker must not die half-way through a send.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     # One BLAS thread per worker: the workers already use every core.
-    for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
-        os.environ.setdefault(var, "1")
+    from .nlp import one_blas_thread
+
+    one_blas_thread()
     try:
         from .nlp import load_nlp
 

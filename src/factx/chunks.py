@@ -109,7 +109,7 @@ def merge_records(parts: Iterable[tuple[int, Record]], article: Article) -> Reco
                    text=article.text, **lists)
 
 
-def pipe(nlp: Language, articles: Iterable[Article | object], *, batch_size: int = 32
+def pipe(nlp: Language, articles: Iterable[Article | object], *, batch_size: int = 12
          ) -> Iterator[tuple[Article | object, Doc | None]]:
     """Yield ``(article, doc)`` in input order; a long article (see ``is_long``) and anything that is not an
     Article come with ``None``."""

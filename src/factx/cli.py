@@ -102,6 +102,10 @@ def cli() -> None:
       factx extract corpus/ -o facts.jsonl
       factx schema > factx-1.schema.json
     """
+    # Before anything imports numpy: the parse runs on one core (-j N for more).
+    from .nlp import one_blas_thread
+
+    one_blas_thread()
 
 
 @cli.command()
