@@ -137,10 +137,13 @@ def cli() -> None:
                    "rerun the same command after an interruption to complete the output.")
 @click.option("--scheduler", default=None, metavar="ADDRESS",
               help="Run on a Dask cluster (tcp://host:8786); needs the factx[dask] extra.")
+@click.option("--incidents", "incidents_path", default=None, metavar="FILE",
+              help="Also group the records of this run into incidents across articles (factx-incident/1 JSONL).")
 def extract(paths: tuple[str, ...], output: str, fmt: str | None, pretty: bool, published: str | None,
             glob: str, input_format: str | None, countries: tuple[str, ...], rules: tuple[str, ...],
             model: str | None, max_chars: int, errors_path: str | None, strict: bool, include_text: bool,
-            quiet: bool, jobs: int | None, unordered: bool, resume: bool, scheduler: str | None) -> None:
+            quiet: bool, jobs: int | None, unordered: bool, resume: bool, scheduler: str | None,
+            incidents_path: str | None) -> None:
     """Extract facts from articles: files, folders (recursive), '-' for stdin, or JSONL datasets.
 
     One article gives one JSON object; several articles give JSON Lines, one object per article,
@@ -154,6 +157,7 @@ def extract(paths: tuple[str, ...], output: str, fmt: str | None, pretty: bool, 
       factx extract corpus/ -j 4 -o facts.jsonl --resume
       factx extract articles.jsonl --format csv -o events.csv
       factx extract corpus/ --scheduler tcp://10.0.0.5:8786 -o facts.jsonl
+      factx extract corpus/ --incidents incidents.jsonl -o facts.jsonl
     """
     from .api import Settings
     from .read import iter_articles
@@ -167,6 +171,8 @@ def extract(paths: tuple[str, ...], output: str, fmt: str | None, pretty: bool, 
         raise click.UsageError("--resume needs -o FILE with jsonl output")
     if resume and os.path.isdir(output):
         raise click.BadParameter(f"{output!r} is a folder", param_hint="'-o' / '--output'")
+    if incidents_path is not None and incidents_path in ("-", output):
+        raise click.UsageError("--incidents needs a file of its own, not stdout or the -o file")
     try:
         settings = Settings(model=model, countries=countries, rules=tuple(rules))
         _check_rules(settings)
@@ -181,6 +187,7 @@ def extract(paths: tuple[str, ...], output: str, fmt: str | None, pretty: bool, 
     try:
         with _deferred_interrupts() as critical:
             done = _resume_ids(output) if resume else set()
+            grouper = _grouper(output if resume and done else None) if incidents_path else None
             err_fh = open(errors_path, "a" if resume else "w", encoding="utf-8") if errors_path else None
             items = _skip_done(articles, done, progress) if done else articles
             with (append_output(output) if resume else open_output(output)) as fh:
@@ -195,6 +202,8 @@ def extract(paths: tuple[str, ...], output: str, fmt: str | None, pretty: bool, 
                         with critical:
                             if not isinstance(item, Failure):
                                 writer.write(item)
+                                if grouper is not None:
+                                    grouper.add(item if isinstance(item, dict) else item.to_dict())
                             else:
                                 state["failed"] += 1
                                 _say(progress, f"Error: {_message(item)}")
@@ -206,6 +215,8 @@ def extract(paths: tuple[str, ...], output: str, fmt: str | None, pretty: bool, 
                             progress.update(1)
                         if isinstance(item, Failure) and (strict or single):
                             raise _Stop()
+        if grouper is not None:
+            _write_incidents(grouper, incidents_path, quiet=quiet, scheduler=scheduler)
     except _Stop:
         sys.exit(1)
     except KeyboardInterrupt:
@@ -271,6 +282,36 @@ def _records(articles, settings, *, jobs: int = 1, ordered: bool = True, schedul
     from .batch import extract_records
 
     yield from extract_records(articles, jobs=jobs, settings=settings, ordered=ordered, include_text=include_text)
+
+
+def _grouper(resumed: str | None):
+    """A grouper of incidents across articles, holding the records already in a resumed output file."""
+    from .incidents import IncidentGrouper, iter_records
+
+    grouper = IncidentGrouper()
+    if resumed:
+        for rec in iter_records([resumed]):
+            grouper.add(rec)
+    return grouper
+
+
+def _write_incidents(grouper, path: str, *, quiet: bool, scheduler: str | None = None) -> None:
+    """Group and write the incidents atomically; a summary on stderr unless quiet."""
+    from .incidents import write_incidents
+
+    if scheduler:
+        from .dask import group_distributed
+
+        incidents = grouper.incidents(group=lambda units: group_distributed(units, scheduler=scheduler,
+                                                                            rules=grouper.rules))
+    else:
+        incidents = grouper.incidents()
+    with open_output(path) as fh:
+        n = write_incidents(incidents, fh)
+    if not quiet:
+        note = f"; {grouper.left_out} passing mention(s) of no incident of their own left out" if grouper.left_out else ""
+        click.echo(f"{n} incident(s) from {len(grouper.units)} article incident(s) of {grouper.records} record(s)"
+                   f"{note}", err=True)
 
 
 def _resume_ids(output: str) -> set[str]:
@@ -469,14 +510,47 @@ def show(paths: tuple[str, ...], as_html: bool, output: str, no_color: bool, wid
 
 
 @cli.command()
-def schema() -> None:
-    """Print the JSON Schema of the factx/1 record.
+@click.argument("paths", nargs=-1, required=True, metavar="PATH...")
+@click.option("-o", "--output", default="-", show_default=True, metavar="FILE",
+              help="Write here instead of stdout (atomically: nothing is written when the input is bad).")
+@click.option("--scheduler", default=None, metavar="ADDRESS",
+              help="Group on a Dask cluster (tcp://host:8786), partitioned by region and date window.")
+@click.option("-q", "--quiet", is_flag=True, help="Print nothing on stderr but errors.")
+def incidents(paths: tuple[str, ...], output: str, scheduler: str | None, quiet: bool) -> None:
+    """Group the events of many articles into incidents: one factx-incident/1 JSON line per incident.
+
+    PATH is saved output of `factx extract` (JSON Lines, a folder of .jsonl/.json files, or '-').
+    One shooting told by five articles is one incident, with its figures reconciled.
 
     \b
-    Example:
-      factx schema > factx-1.schema.json
+    Examples:
+      factx incidents facts.jsonl -o incidents.jsonl
+      factx extract corpus/ -o facts.jsonl && factx incidents facts.jsonl > incidents.jsonl
+      factx incidents facts/ --scheduler tcp://10.0.0.5:8786 -o incidents.jsonl
     """
-    click.echo(resources.files("factx").joinpath("data/schema.json").read_text(encoding="utf-8"), nl=False)
+    from .incidents import IncidentGrouper, iter_records
+
+    try:
+        grouper = IncidentGrouper()
+        for rec in iter_records(paths):
+            grouper.add(rec)
+        _write_incidents(grouper, output, quiet=quiet, scheduler=scheduler)
+    except FactxError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+@cli.command()
+@click.option("--incident", is_flag=True, help="The schema of factx-incident/1 (`factx incidents`) instead.")
+def schema(incident: bool) -> None:
+    """Print the JSON Schema of the factx/1 record (or, with --incident, of factx-incident/1).
+
+    \b
+    Examples:
+      factx schema > factx-1.schema.json
+      factx schema --incident > factx-incident-1.schema.json
+    """
+    name = "data/incident_schema.json" if incident else "data/schema.json"
+    click.echo(resources.files("factx").joinpath(name).read_text(encoding="utf-8"), nl=False)
 
 
 def main() -> None:

@@ -33,7 +33,7 @@ from .errors import InputError
 
 SCHEMA = "factx-incident/1"
 RECORD_SCHEMA = "factx/1"
-LOWER_BOUNDS = ("at_least", "more_than")
+LOWER_BOUNDS = ("at_least", "more_than", "range")  # a range's value is its low end ("hundreds": 100)
 OWN_ORIGINS = ("sentence", "paragraph")
 _NAME = re.compile(r"[A-Z][A-Za-z'’\-]*[a-z][A-Za-z'’\-]*|[A-Z]{2,5}\b")
 _WORD = re.compile(r"[A-Za-z]+")
@@ -63,6 +63,7 @@ class GroupingRules:
     published_lag: int
     document_lag: int
     wide_window: int
+    window_days: int
     lag_by_family: dict[str, int]
     fine_kinds: frozenset[str]
     place_rank: dict[str, int]
@@ -109,6 +110,7 @@ def load_grouping_rules(path: str | None = None) -> GroupingRules:
             family_rank={k: int(v) for k, v in d["family_rank"].items() if k != "description"},
             tolerance=int(d["dates"]["tolerance"]), published_lag=int(d["dates"]["published_lag"]),
             document_lag=int(d["dates"]["document_lag"]), wide_window=int(d["dates"]["wide_window"]),
+            window_days=int(d["dates"]["window_days"]),
             lag_by_family={k: int(v) for k, v in d["dates"]["lag_by_family"].items()},
             fine_kinds=frozenset(d["places"]["fine"]),
             place_rank={k: int(v) for k, v in d["places"]["rank"].items()},
@@ -268,6 +270,7 @@ class Unit:
     lo: int | None  # the first and last day (ordinals) the incident's date allows
     hi: int | None
     own_day: int | None  # a day the unit's own sentences give
+    day: int | None  # a day its date gives, its own or borrowed from elsewhere in the article
     counts: dict[str, tuple[float, str, tuple[str, ...]]]
     names: frozenset[str]  # the names (of people: full names) of those it befell and of those who acted
     victims: frozenset[str]  # words of full names of victims (or acquired companies): they identify it
@@ -334,8 +337,11 @@ def units_from_record(record: Mapping[str, Any], *, families: Mapping[str, str] 
         date = _date(inc.get("date"))
         lag = _follow_lag(date, members, families, rules)
         lo, hi, own = _period(date, published, rules, lag=lag)
-        victims = {w for e in members if families.get(e["type"], e["type"]) in rules.identity_families
-                   for run in _names(e.get("patient"), place_words, rules) if len(run) > 1 for w in run}
+        if date and own is None and date.get("origin") != "published" and (lo, hi) == _published_period(published, rules):
+            date = None  # a date far from the report dates something else
+        victims = {w for e in members if (f := families.get(e["type"], e["type"])) in rules.identity_families
+                   for run in _names(e.get("patient"), place_words, rules)
+                   if len(run) > 1 or f in rules.single_name_families for w in run}
         names = {" ".join(run) for e in members for role in ("patient", "agent")
                  for run in _names(e.get(role), place_words, rules)
                  if len(run) > 1 or families.get(e["type"], e["type"]) in rules.single_name_families}
@@ -343,7 +349,7 @@ def units_from_record(record: Mapping[str, Any], *, families: Mapping[str, str] 
             source=source, local=inc["id"], families=tuple(families.get(t, t) for t in types), types=types,
             events=tuple((e["id"], e["type"]) for e in members), main=k == main,
             published=published.isoformat() if published else None, place=place, date=date, lo=lo, hi=hi,
-            own_day=own, counts=_unit_counts(inc, members),
+            own_day=own, day=own if own is not None else _one_day(date), counts=_unit_counts(inc, members),
             names=frozenset(names), victims=frozenset(victims),
             money=frozenset(m for e in members for m in _money(e)),
             ages=frozenset(a for e in members for a in _ages_in(e, ages)),
@@ -457,6 +463,15 @@ def _follow_lag(date: dict[str, Any] | None, members: list[dict], families: Mapp
     return min(rules.lag_by_family.get(families.get(e["type"], e["type"]), 0) for e in carriers)
 
 
+def _one_day(date: dict[str, Any] | None) -> int | None:
+    period = timex_period(date["value"]) if date and date.get("origin") != "published" else None
+    return period[0].toordinal() if period and period[0] == period[1] else None
+
+
+def _published_period(published: dt.date | None, rules: GroupingRules) -> tuple[int | None, int | None]:
+    return (published.toordinal() - rules.published_lag, published.toordinal()) if published else (None, None)
+
+
 def _period(date: dict[str, Any] | None, published: dt.date | None,
             rules: GroupingRules, *, lag: int = 0) -> tuple[int | None, int | None, int | None]:
     """The days the incident may have happened on, and its own day when its sentences give one."""
@@ -473,7 +488,7 @@ def _period(date: dict[str, Any] | None, published: dt.date | None,
         return pub - rules.published_lag, pub, None
     if lo == hi:
         if date.get("origin") in OWN_ORIGINS:
-            return lo - lag, hi, lo if not lag else None
+            return lo - lag, hi, lo
         return lo - rules.document_lag - lag, hi + rules.document_lag, None
     return lo - lag, hi, None
 
@@ -665,9 +680,14 @@ def relate(a: Unit, b: Unit, rules: GroupingRules, *, duplicate: bool = False,
         # Articles that name the same people may tell of it weeks apart (a trial, a death in hospital).
         if gap > (rules.wide_window if same_names else rules.tolerance) and not duplicate:
             return None
-        if a.own_day is not None and b.own_day is not None:
-            d = abs(a.own_day - b.own_day)
-            points += ev["same_day"] if d == 0 else ev["near_day"] if d <= rules.tolerance else 0.0
+        if a.day is not None and b.day is not None:
+            # Days from the units' own sentences weigh more than days borrowed from elsewhere in the article.
+            own = a.own_day is not None and b.own_day is not None
+            d = abs(a.day - b.day)
+            if d == 0:
+                points += ev["same_day"] if own else ev["near_day"]
+            elif d <= rules.tolerance:
+                points += ev["near_day"] if own else ev["lag_overlap"]
         elif gap <= 0:
             points += ev["lag_overlap"]
     place = place_relation(a.place, b.place, rules)
@@ -730,24 +750,68 @@ def _keys(u: Unit, rules: GroupingRules) -> Iterator[tuple[tuple, bool]]:
             yield ("n", group, w), True
 
 
-def candidate_pairs(units: list[Unit], rules: GroupingRules) -> Iterator[tuple[int, int]]:
-    """Pairs of units (indexes, smaller first) that share a block and whose dates may agree.
+def partitions(units: list[Unit], rules: GroupingRules) -> dict[tuple, list[tuple[int, bool]]]:
+    """Blocks cut into date windows: (blocking key, window) -> [(unit index, full member)].
 
-    Within a block units are sorted by their first possible day and each is compared with at most
-    ``neighbours`` of the next ones whose period can overlap its own, so the work grows linearly.
+    A unit goes into every window its period reaches (plus the days a match may lie beyond it), so that two
+    units that may match always share a window; a unit without a date goes into every window of its block.
+    Each partition can be scored on its own, here or on a Dask worker.
     """
-    blocks: dict[tuple, list[tuple[int, bool]]] = defaultdict(list)
+    size = rules.window_days
+    parts: dict[tuple, list[tuple[int, bool]]] = defaultdict(list)
+    undated: dict[tuple, list[tuple[int, bool]]] = defaultdict(list)
     for i, u in enumerate(units):
         for key, member in _keys(u, rules):
-            blocks[key].append((i, member))
+            if u.lo is None:
+                undated[key].append((i, member))
+                continue
+            reach = rules.wide_window if key[0] == "n" else rules.tolerance
+            for w in range(u.lo // size, (u.hi + reach) // size + 1):
+                parts[(key, w)].append((i, member))
+    windows: dict[tuple, list[int]] = defaultdict(list)
+    for key, w in parts:
+        windows[key].append(w)
+    for key, items in undated.items():
+        for w in windows.get(key) or [None]:
+            parts[(key, w)].extend(items)
+    return {k: v for k, v in parts.items() if not (k[0][0] == "n" and len(v) > rules.max_posting)}
+
+
+def block_pairs(units: Mapping[int, Unit], items: list[tuple[int, bool]], key: tuple,
+                rules: GroupingRules) -> Iterator[tuple[int, int]]:
+    """Candidate pairs of one partition: units sorted by their first possible day, each compared with at most
+    ``neighbours`` of the next ones whose period can overlap its own, so that the work grows linearly."""
+    return _block_pairs(list(items), units, rules, set(), rules.wide_window if key[0] == "n" else rules.tolerance)
+
+
+def candidate_pairs(units: list[Unit], rules: GroupingRules) -> Iterator[tuple[int, int]]:
+    """Pairs of units (indexes, smaller first) that share a partition (a block and a date window)."""
     seen: set[tuple[int, int]] = set()
-    for key, items in blocks.items():
-        if key[0] == "n" and len(items) > rules.max_posting:
-            continue
-        yield from _block_pairs(items, units, rules, seen, rules.wide_window if key[0] == "n" else rules.tolerance)
+    for key, items in partitions(units, rules).items():
+        for pair in block_pairs(units, items, key[0], rules):
+            if pair not in seen:
+                seen.add(pair)
+                yield pair
 
 
-def _block_pairs(items: list[tuple[int, bool]], units: list[Unit], rules: GroupingRules,
+def score_partitions(units: Mapping[int, Unit], parts: Iterable[tuple[tuple, list[tuple[int, bool]]]],
+                     rules: GroupingRules, idf: Mapping[str, float],
+                     dups: set[tuple[int, int]]) -> list[tuple[float, int, int, bool]]:
+    """The pairs of these partitions that reach the threshold: (points, i, j, copies of one report)."""
+    out = []
+    seen: set[tuple[int, int]] = set()
+    for key, items in parts:
+        for i, j in block_pairs(units, items, key[0], rules):
+            if (i, j) in seen:
+                continue
+            seen.add((i, j))
+            points = relate(units[i], units[j], rules, duplicate=(i, j) in dups, idf=idf)
+            if points is not None and points >= rules.evidence["threshold"]:
+                out.append((points, i, j, (i, j) in dups))
+    return out
+
+
+def _block_pairs(items: list[tuple[int, bool]], units: Mapping[int, Unit] | list[Unit], rules: GroupingRules,
                  seen: set[tuple[int, int]], tol: int) -> Iterator[tuple[int, int]]:
     never = -10**9
     items.sort(key=lambda it: (units[it[0]].lo if units[it[0]].lo is not None else never, units[it[0]].key))
@@ -858,17 +922,19 @@ def _absorb(g: _Group, h: _Group) -> None:
             g.counts[t] = (small, large)
 
 
-def scored_pairs(units: list[Unit], rules: GroupingRules,
-                 pairs: Iterable[tuple[int, int]] | None = None) -> list[tuple[float, int, int, bool]]:
+def scored_pairs(units: list[Unit], rules: GroupingRules) -> list[tuple[float, int, int, bool]]:
     """The candidate pairs that reach the threshold: (points, i, j, copies of one report)."""
     dups = duplicate_pairs(units, rules)
     idf = headline_weights(units)
+    out = score_partitions(units, partitions(units, rules).items(), rules, idf, dups)
+    return out + duplicate_scores(units, rules, idf, dups)
+
+
+def duplicate_scores(units: list[Unit], rules: GroupingRules, idf: Mapping[str, float],
+                     dups: set[tuple[int, int]]) -> list[tuple[float, int, int, bool]]:
+    """The pairs of copies of one report that reach the threshold, wherever their places and dates put them."""
     out = []
-    for i, j in (candidate_pairs(units, rules) if pairs is None else pairs):
-        points = relate(units[i], units[j], rules, duplicate=(i, j) in dups, idf=idf)
-        if points is not None and points >= rules.evidence["threshold"]:
-            out.append((points, i, j, (i, j) in dups))
-    for i, j in dups:
+    for i, j in sorted(dups):
         points = relate(units[i], units[j], rules, duplicate=True, idf=idf)
         if points is not None and points >= rules.evidence["threshold"]:
             out.append((points, i, j, True))
