@@ -206,7 +206,7 @@ def group_distributed(units: list, *, scheduler: str | Client, rules=None, task_
     try:
         dups = duplicate_pairs(units, rules)
         idf = headline_weights(units)
-        shared_idf = client.scatter(idf, broadcast=True)
+        shared_idf = client.scatter([idf], broadcast=True)[0]  # a list: a dict would be scattered key by key
         futures = []
         for bucket in _buckets(sorted(partitions(units, rules).items(), key=lambda kv: repr(kv[0])), task_items):
             needed = {i for _key, items in bucket for i, _m in items}

@@ -100,7 +100,7 @@ def load_grouping_rules(path: str | None = None) -> GroupingRules:
         groups = {f: g for g, fams in d["groups"].items() if g != "description" for f in fams}
         ev = {k: float(v) for k, v in d["evidence"].items() if k != "description"}
         for need in ("threshold", "same_place", "inside_place", "same_admin1", "borrowed_place", "same_day",
-                     "near_day", "lag_overlap", "near_place", "same_count", "same_count_max", "same_name", "same_age", "other_ages", "same_headline",
+                     "near_day", "lag_overlap", "near_place", "same_count", "same_count_max", "same_name", "same_age", "other_ages", "same_headline", "same_cause", "same_country",
                      "same_money", "near_duplicate"):
             if need not in ev:
                 raise KeyError(f"evidence.{need}")
@@ -208,7 +208,11 @@ def _file_records(path: str, *, stdin: TextIO | None) -> Iterator[dict[str, Any]
                 raise IncidentInputError(f"{name}:{lineno}: not valid JSON ({exc.msg}); "
                                          "a truncated or half-written line?") from None
             seen = True
-            yield _checked(value, f"{name}:{lineno}")
+            if isinstance(value, list):
+                for k, item in enumerate(value, 1):
+                    yield _checked(item, f"{name}:{lineno}: item {k}")
+            else:
+                yield _checked(value, f"{name}:{lineno}")
         if first_bad is not None:
             yield from _whole_json("".join(held), name, first_bad)
     finally:
@@ -277,6 +281,7 @@ class Unit:
     money: frozenset[tuple[str, float]]
     ages: frozenset[tuple[float, str]]  # "a 7-year-old girl" in its sentences: (7, "year")
     headline: frozenset[str]  # the words of the article's title, for its main incident only
+    causes: frozenset[str]  # common words of what did it ("a powerful earthquake", "the gunman"): "~earthquake"
     facts: frozenset[int]
     confidence: float
     title: str | None = None
@@ -354,6 +359,7 @@ def units_from_record(record: Mapping[str, Any], *, families: Mapping[str, str] 
             money=frozenset(m for e in members for m in _money(e)),
             ages=frozenset(a for e in members for a in _ages_in(e, ages)),
             headline=_headline(title, rules) if k == main else frozenset(),
+            causes=frozenset("~" + w for e in members for w in _common_words(e.get("agent"), rules)),
             facts=frozenset(fingerprints[e["id"]] for e in members),
             confidence=max((_num(e.get("confidence")) or 0.5) for e in members),
             title=title,
@@ -544,6 +550,14 @@ def _ages_in(event: Mapping[str, Any], ages: list[tuple[int, float, str]]) -> It
                 yield v, unit
 
 
+def _common_words(span: Any, rules: GroupingRules) -> Iterator[str]:
+    text = span.get("text") if isinstance(span, dict) else None
+    if isinstance(text, str):
+        for w in _WORD.findall(text):
+            if w.islower() and len(w) > 3 and w not in rules.stopwords:
+                yield w
+
+
 def _headline(title: str | None, rules: GroupingRules) -> frozenset[str]:
     if not title:
         return frozenset()
@@ -638,6 +652,8 @@ def place_relation(a: Mapping[str, Any] | None, b: Mapping[str, Any] | None,
         return differ
     elif a.get("admin1") and a.get("admin1") == b.get("admin1"):
         points = ev["same_admin1"]
+    elif "country" in (ka, kb) and a.get("country") and a.get("country") == b.get("country"):
+        points = ev["same_country"]  # a nationwide happening (a flood, an election) is placed by its country
     if points > 0 and not own:
         points = max(0.0, points + ev["borrowed_place"])
     return points
@@ -711,25 +727,32 @@ def relate(a: Unit, b: Unit, rules: GroupingRules, *, duplicate: bool = False,
         points += ev["same_money"]
     if a.ages and b.ages:
         points += ev["same_age"] if a.ages & b.ages else ev["other_ages"]
-    if a.headline and b.headline and (shared := a.headline & b.headline):
-        weight = idf or {}
-        top = max(weight.values(), default=1.0)
-
-        def mass(words: Iterable[str]) -> float:
-            return sum(weight.get(w, top) for w in words)
-
-        points += ev["same_headline"] * mass(shared) / min(mass(a.headline), mass(b.headline))
+    points += ev["same_headline"] * _overlap(a.headline, b.headline, idf or {})
+    points += ev["same_cause"] * _overlap(a.causes, b.causes, idf or {})
     return points
 
 
+def _overlap(a: frozenset[str], b: frozenset[str], weight: Mapping[str, float]) -> float:
+    """The weight of the words two sets share over the weight of the smaller set (rare words weigh more)."""
+    shared = a & b
+    if not shared:
+        return 0.0
+    top = max(weight.values(), default=1.0)
+
+    def mass(words: Iterable[str]) -> float:
+        return sum(weight.get(w, top) for w in words)
+
+    return mass(shared) / min(mass(a), mass(b))
+
+
 def headline_weights(units: Iterable[Unit]) -> dict[str, float]:
-    """How telling each headline word is: log(N / articles whose headline has it); common words weigh little."""
+    """How telling each headline or cause word is: log(N / units that have it); common words weigh little."""
     df: Counter = Counter()
     n = 0
     for u in units:
-        if u.headline:
-            n += 1
-            df.update(u.headline)
+        n += 1
+        df.update(u.headline)
+        df.update(u.causes)
     return {w: math.log((n + 1) / (c + 0.5)) for w, c in df.items()}
 
 
