@@ -22,6 +22,7 @@ import json
 import math
 import os
 import re
+import sys
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -37,6 +38,7 @@ LOWER_BOUNDS = ("at_least", "more_than", "range")  # a range's value is its low 
 OWN_ORIGINS = ("sentence", "paragraph")
 _NAME = re.compile(r"[A-Z][A-Za-z'’\-]*[a-z][A-Za-z'’\-]*|[A-Z]{2,5}\b")
 _WORD = re.compile(r"[A-Za-z]+")
+_SHARED: dict[tuple, dict[str, Any]] = {}  # places and dates, one dict per distinct value
 _AGE = re.compile(r"^(year|month|week|day)s?[- ]?olds?$", re.I)
 _DAY = re.compile(r"^(\d{4})-(\d{2})-(\d{2})")
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
@@ -180,8 +182,6 @@ def _input_files(paths: Iterable[str]) -> Iterator[str]:
 
 
 def _file_records(path: str, *, stdin: TextIO | None) -> Iterator[dict[str, Any]]:
-    import sys
-
     name = "<stdin>" if path == "-" else path
     try:
         fh = (stdin or sys.stdin) if path == "-" else open(path, encoding="utf-8-sig")
@@ -284,7 +284,6 @@ class Unit:
     causes: frozenset[str]  # common words of what did it ("a powerful earthquake", "the gunman"): "~earthquake"
     facts: frozenset[int]
     confidence: float
-    title: str | None = None
     key: str = field(init=False)
 
     def __post_init__(self) -> None:
@@ -351,18 +350,17 @@ def units_from_record(record: Mapping[str, Any], *, families: Mapping[str, str] 
                  for run in _names(e.get(role), place_words, rules)
                  if len(run) > 1 or families.get(e["type"], e["type"]) in rules.single_name_families}
         units.append(Unit(
-            source=source, local=inc["id"], families=tuple(families.get(t, t) for t in types), types=types,
-            events=tuple((e["id"], e["type"]) for e in members), main=k == main,
+            source=source, local=_i(inc["id"]), families=tuple(_i(families.get(t, t)) for t in types),
+            types=tuple(map(_i, types)), events=tuple((_i(e["id"]), _i(e["type"])) for e in members), main=k == main,
             published=published.isoformat() if published else None, place=place, date=date, lo=lo, hi=hi,
             own_day=own, day=own if own is not None else _one_day(date), counts=_unit_counts(inc, members),
-            names=frozenset(names), victims=frozenset(victims),
+            names=frozenset(map(_i, names)), victims=frozenset(map(_i, victims)),
             money=frozenset(m for e in members for m in _money(e)),
             ages=frozenset(a for e in members for a in _ages_in(e, ages)),
             headline=_headline(title, rules) if k == main else frozenset(),
-            causes=frozenset("~" + w for e in members for w in _common_words(e.get("agent"), rules)),
+            causes=frozenset(_i("~" + w) for e in members for w in _common_words(e.get("agent"), rules)),
             facts=frozenset(fingerprints[e["id"]] for e in members),
             confidence=max((_num(e.get("confidence")) or 0.5) for e in members),
-            title=title,
         ))
     return units
 
@@ -416,16 +414,21 @@ def _place(p: Any) -> dict[str, Any] | None:
     if not isinstance(p, dict) or not (p.get("name") or p.get("country")):
         return None
     keep = ("name", "kind", "country", "admin1", "lat", "lon", "origin")
-    out = {k: p.get(k) for k in keep}
-    if out["kind"] == "demonym":
-        out["kind"] = "country"
-    return out
+    values = tuple(p.get(k) if k != "kind" or p.get(k) != "demonym" else "country" for k in keep)
+    # Many incidents share a place: one dict each, never written to, serves them all.
+    return _SHARED.setdefault(values, dict(zip(keep, values)))
 
 
 def _date(d: Any) -> dict[str, Any] | None:
     if not isinstance(d, dict) or not isinstance(d.get("value"), str):
         return None
-    return {k: d.get(k) for k in ("value", "granularity", "origin")}
+    values = ("date", d.get("value"), d.get("granularity"), d.get("origin"))
+    return _SHARED.setdefault(values, dict(zip(("value", "granularity", "origin"), values[1:])))
+
+
+def _i(s: str) -> str:
+    """One copy of a string that many units hold (words, types, event ids)."""
+    return sys.intern(s) if isinstance(s, str) else s
 
 
 def timex_period(value: str) -> tuple[dt.date, dt.date] | None:
@@ -561,7 +564,7 @@ def _common_words(span: Any, rules: GroupingRules) -> Iterator[str]:
 def _headline(title: str | None, rules: GroupingRules) -> frozenset[str]:
     if not title:
         return frozenset()
-    return frozenset(w for w in (x.lower() for x in _WORD.findall(title)) if len(w) > 2 and w not in rules.stopwords)
+    return frozenset(_i(w) for w in (x.lower() for x in _WORD.findall(title)) if len(w) > 2 and w not in rules.stopwords)
 
 
 def _money(event: Mapping[str, Any]) -> Iterator[tuple[str, float]]:
