@@ -102,7 +102,7 @@ def load_grouping_rules(path: str | None = None) -> GroupingRules:
         groups = {f: g for g, fams in d["groups"].items() if g != "description" for f in fams}
         ev = {k: float(v) for k, v in d["evidence"].items() if k != "description"}
         for need in ("threshold", "same_place", "inside_place", "same_admin1", "borrowed_place", "same_day",
-                     "near_day", "lag_overlap", "near_place", "same_count", "same_count_max", "same_name", "same_age", "other_ages", "same_headline", "same_cause", "same_country",
+                     "near_day", "lag_overlap", "near_place", "same_count", "same_count_max", "same_name", "same_age", "other_ages", "same_headline", "same_cause", "same_country", "sole_threshold", "sole_margin",
                      "same_money", "near_duplicate"):
             if need not in ev:
                 raise KeyError(f"evidence.{need}")
@@ -832,7 +832,7 @@ def score_partitions(units: Mapping[int, Unit], parts: Iterable[tuple[tuple, lis
                 continue
             seen.add((i, j))
             points = relate(units[i], units[j], rules, duplicate=(i, j) in dups, idf=idf)
-            if points is not None and points >= rules.evidence["threshold"]:
+            if points is not None and points >= rules.evidence["sole_threshold"]:
                 out.append((points, i, j, (i, j) in dups))
     return out
 
@@ -962,8 +962,31 @@ def duplicate_scores(units: list[Unit], rules: GroupingRules, idf: Mapping[str, 
     out = []
     for i, j in sorted(dups):
         points = relate(units[i], units[j], rules, duplicate=True, idf=idf)
-        if points is not None and points >= rules.evidence["threshold"]:
+        if points is not None and points >= rules.evidence["sole_threshold"]:
             out.append((points, i, j, True))
+    return out
+
+
+def accepted_pairs(units: list[Unit], scored: list[tuple[float, int, int, bool]],
+                   rules: GroupingRules) -> list[tuple[float, int, int, bool]]:
+    """The pairs to join: those whose evidence reaches the threshold, and those of two units that are each
+    other's only good match (weaker evidence, but no rival within ``sole_margin``)."""
+    ev = rules.evidence
+    best: dict[int, list[float]] = defaultdict(lambda: [0.0, 0.0])  # unit -> [best points, second best]
+    for points, i, j, _dup in scored:
+        for k in (i, j):
+            top = best[k]
+            if points > top[0]:
+                top[0], top[1] = points, top[0]
+            elif points > top[1]:
+                top[1] = points
+    out = []
+    for p in scored:
+        points, i, j, _dup = p
+        if points >= ev["threshold"]:
+            out.append(p)
+        elif all(best[k][0] == points and points - best[k][1] >= ev["sole_margin"] for k in (i, j)):
+            out.append(p)
     return out
 
 
@@ -975,7 +998,7 @@ def group_units(units: list[Unit], rules: GroupingRules | None = None, *,
     not matter); two groups join only when no member of one contradicts a member of the other.
     """
     rules = rules or load_grouping_rules()
-    scored = scored_pairs(units, rules) if pairs is None else list(pairs)
+    scored = accepted_pairs(units, scored_pairs(units, rules) if pairs is None else list(pairs), rules)
     # Articles' main incidents are joined first: a passing mention must not take the place in a group that the
     # article's own main incident would have.
     scored = sorted(set(scored), key=lambda p: (not (units[p[1]].main and units[p[2]].main), -p[0],
