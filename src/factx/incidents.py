@@ -73,6 +73,8 @@ class GroupingRules:
     same_km: float
     near_km: float
     identity_families: frozenset[str]
+    late_overlap: float | None
+    late_count: float | None
     single_name_families: frozenset[str]
     count_factor: float
     count_slack: float
@@ -102,7 +104,7 @@ def load_grouping_rules(path: str | None = None) -> GroupingRules:
         groups = {f: g for g, fams in d["groups"].items() if g != "description" for f in fams}
         ev = {k: float(v) for k, v in d["evidence"].items() if k != "description"}
         for need in ("threshold", "same_place", "inside_place", "same_admin1", "borrowed_place", "same_day",
-                     "near_day", "lag_overlap", "near_place", "same_count", "same_count_max", "same_name", "same_age", "other_ages", "same_headline", "same_cause", "same_country", "sole_threshold", "sole_margin",
+                     "near_day", "lag_overlap", "near_place", "same_count", "same_count_max", "same_name", "same_age", "other_ages", "same_headline", "same_cause", "same_country", "sole_threshold", "sole_margin", "same_setting", "late_report",
                      "same_money", "near_duplicate"):
             if need not in ev:
                 raise KeyError(f"evidence.{need}")
@@ -119,6 +121,7 @@ def load_grouping_rules(path: str | None = None) -> GroupingRules:
             radius_km={k: float(v) for k, v in d["places"]["radius_km"].items()},
             same_km=float(d["places"]["same_km"]), near_km=float(d["places"]["near_km"]),
             identity_families=frozenset(d["identity_families"]["families"]),
+            late_overlap=_opt(d["dates"]["late_overlap"]), late_count=_opt(d["dates"]["late_count"]),
             single_name_families=frozenset(d["identity_families"]["single_names"]),
             count_factor=float(d["counts"]["factor"]), count_slack=float(d["counts"]["slack"]),
             evidence=ev,
@@ -128,6 +131,10 @@ def load_grouping_rules(path: str | None = None) -> GroupingRules:
         )
     except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
         raise RulesError(f"{where}: invalid incident grouping rules ({type(exc).__name__}: {exc})") from None
+
+
+def _opt(value: Any) -> float | None:
+    return None if value is None else float(value)
 
 
 @lru_cache(maxsize=1)
@@ -282,6 +289,7 @@ class Unit:
     ages: frozenset[tuple[float, str]]  # "a 7-year-old girl" in its sentences: (7, "year")
     headline: frozenset[str]  # the words of the article's title, for its main incident only
     causes: frozenset[str]  # common words of what did it ("a powerful earthquake", "the gunman"): "~earthquake"
+    setting: frozenset[str]  # the towns, counties and landmarks its article names, for its main incident only
     facts: frozenset[int]
     confidence: float
     key: str = field(init=False)
@@ -358,6 +366,7 @@ def units_from_record(record: Mapping[str, Any], *, families: Mapping[str, str] 
             money=frozenset(m for e in members for m in _money(e)),
             ages=frozenset(a for e in members for a in _ages_in(e, ages)),
             headline=_headline(title, rules) if k == main else frozenset(),
+            setting=_setting(record, rules) - {"@" + _fold((place or {}).get("name"))} if k == main else frozenset(),
             causes=frozenset(_i("~" + w) for e in members for w in _common_words(e.get("agent"), rules)),
             facts=frozenset(fingerprints[e["id"]] for e in members),
             confidence=max((_num(e.get("confidence")) or 0.5) for e in members),
@@ -553,6 +562,12 @@ def _ages_in(event: Mapping[str, Any], ages: list[tuple[int, float, str]]) -> It
                 yield v, unit
 
 
+def _setting(record: Mapping[str, Any], rules: GroupingRules) -> frozenset[str]:
+    """The fine places an article names ("@englewood", "@st bernard hospital"): where its story is set."""
+    return frozenset(_i("@" + _fold(p.get("name"))) for p in _dicts(record.get("places"))
+                     if p.get("kind") in rules.fine_kinds and isinstance(p.get("name"), str))
+
+
 def _common_words(span: Any, rules: GroupingRules) -> Iterator[str]:
     text = span.get("text") if isinstance(span, dict) else None
     if isinstance(text, str):
@@ -689,16 +704,28 @@ def relate(a: Unit, b: Unit, rules: GroupingRules, *, duplicate: bool = False,
         >>> relate(u, v, load_grouping_rules())  # the same city (3) on the same day (2)
         5.0
     """
+    got = relate_pair(a, b, rules, duplicate=duplicate, idf=idf)
+    return None if got is None else got[0]
+
+
+LATE, COPY = 1, 2  # how a pair may join across dates: weeks apart (a follow-up), or anywhere (copies of a report)
+
+
+def relate_pair(a: Unit, b: Unit, rules: GroupingRules, *, duplicate: bool = False,
+                idf: Mapping[str, float] | None = None) -> tuple[float, int] | None:
+    """``relate``'s points with how far apart in time the pair may join: 0 (the reporting lag), LATE or COPY."""
     if a.source == b.source or not rules.may_merge(a.families, b.families):
         return None
     ev = rules.evidence
     points = ev["near_duplicate"] if duplicate else 0.0
     same_names = bool(a.names & b.names)
+    late = False
     if a.lo is not None and b.lo is not None:
         gap = max(a.lo, b.lo) - min(a.hi, b.hi)
-        # Articles that name the same people may tell of it weeks apart (a trial, a death in hospital).
-        if gap > (rules.wide_window if same_names else rules.tolerance) and not duplicate:
+        if gap > rules.wide_window and not duplicate:
             return None
+        # A later article (a trial, a death in hospital, a vigil) may date its incident by what it tells of.
+        late = gap > rules.tolerance and not duplicate
         if a.day is not None and b.day is not None:
             # Days from the units' own sentences weigh more than days borrowed from elsewhere in the article.
             own = a.own_day is not None and b.own_day is not None
@@ -732,7 +759,16 @@ def relate(a: Unit, b: Unit, rules: GroupingRules, *, duplicate: bool = False,
         points += ev["same_age"] if a.ages & b.ages else ev["other_ages"]
     points += ev["same_headline"] * _overlap(a.headline, b.headline, idf or {})
     points += ev["same_cause"] * _overlap(a.causes, b.causes, idf or {})
-    return points
+    points += ev["same_setting"] * _overlap(a.setting, b.setting, idf or {})
+    if late:
+        # Weeks apart, only what identifies the happening can join two reports.
+        if not (same_names
+                or (rules.late_overlap is not None and _overlap(a.headline, b.headline, idf or {}) >= rules.late_overlap)
+                or (rules.late_count is not None and any(v >= rules.late_count and b.counts.get(t, (None,))[0] == v
+                                                         for t, (v, _q, _e) in a.counts.items()))):
+            return None
+        points += ev["late_report"]
+    return points, COPY if duplicate else LATE if late else 0
 
 
 def _overlap(a: frozenset[str], b: frozenset[str], weight: Mapping[str, float]) -> float:
@@ -756,6 +792,7 @@ def headline_weights(units: Iterable[Unit]) -> dict[str, float]:
         n += 1
         df.update(u.headline)
         df.update(u.causes)
+        df.update(u.setting)
     return {w: math.log((n + 1) / (c + 0.5)) for w, c in df.items()}
 
 
@@ -791,7 +828,8 @@ def partitions(units: list[Unit], rules: GroupingRules) -> dict[tuple, list[tupl
             if u.lo is None:
                 undated[key].append((i, member))
                 continue
-            reach = rules.wide_window if key[0] == "n" else rules.tolerance
+            reach = rules.wide_window if key[0] == "n" or rules.late_overlap is not None \
+                or rules.late_count is not None else rules.tolerance
             for w in range(u.lo // size, (u.hi + reach) // size + 1):
                 parts[(key, w)].append((i, member))
     windows: dict[tuple, list[int]] = defaultdict(list)
@@ -807,7 +845,8 @@ def block_pairs(units: Mapping[int, Unit], items: list[tuple[int, bool]], key: t
                 rules: GroupingRules) -> Iterator[tuple[int, int]]:
     """Candidate pairs of one partition: units sorted by their first possible day, each compared with at most
     ``neighbours`` of the next ones whose period can overlap its own, so that the work grows linearly."""
-    return _block_pairs(list(items), units, rules, set(), rules.wide_window if key[0] == "n" else rules.tolerance)
+    late = key[0] == "n" or rules.late_overlap is not None or rules.late_count is not None
+    return _block_pairs(list(items), units, rules, set(), rules.wide_window if late else rules.tolerance)
 
 
 def candidate_pairs(units: list[Unit], rules: GroupingRules) -> Iterator[tuple[int, int]]:
@@ -831,9 +870,9 @@ def score_partitions(units: Mapping[int, Unit], parts: Iterable[tuple[tuple, lis
             if (i, j) in seen:
                 continue
             seen.add((i, j))
-            points = relate(units[i], units[j], rules, duplicate=(i, j) in dups, idf=idf)
-            if points is not None and points >= rules.evidence["sole_threshold"]:
-                out.append((points, i, j, (i, j) in dups))
+            got = relate_pair(units[i], units[j], rules, duplicate=(i, j) in dups, idf=idf)
+            if got is not None and got[0] >= rules.evidence["sole_threshold"]:
+                out.append((got[0], i, j, got[1]))
     return out
 
 
@@ -961,9 +1000,9 @@ def duplicate_scores(units: list[Unit], rules: GroupingRules, idf: Mapping[str, 
     """The pairs of copies of one report that reach the threshold, wherever their places and dates put them."""
     out = []
     for i, j in sorted(dups):
-        points = relate(units[i], units[j], rules, duplicate=True, idf=idf)
-        if points is not None and points >= rules.evidence["sole_threshold"]:
-            out.append((points, i, j, True))
+        got = relate_pair(units[i], units[j], rules, duplicate=True, idf=idf)
+        if got is not None and got[0] >= rules.evidence["sole_threshold"]:
+            out.append((got[0], i, j, COPY))
     return out
 
 
@@ -1012,14 +1051,14 @@ def group_units(units: list[Unit], rules: GroupingRules | None = None, *,
             x = parent[x]
         return x
 
-    for _points, i, j, dup in scored:
+    for _points, i, j, reach in scored:
         ri, rj = find(i), find(j)
         if ri == rj:
             continue
         gi = groups.get(ri) or groups.setdefault(ri, _group_of(units[ri]))
         gj = groups.get(rj) or groups.setdefault(rj, _group_of(units[rj]))
         ui, uj = units[i], units[j]
-        gap = None if dup else rules.wide_window if ui.names & uj.names else rules.tolerance
+        gap = None if reach == COPY else rules.wide_window if reach == LATE else rules.tolerance
         if not _compatible(gi, gj, rules, gap):
             continue
         if units[rj].key < units[ri].key:
