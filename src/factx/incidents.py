@@ -73,6 +73,7 @@ class GroupingRules:
     same_km: float
     near_km: float
     identity_families: frozenset[str]
+    named_victims: int
     late_overlap: float | None
     late_count: float | None
     single_name_families: frozenset[str]
@@ -121,6 +122,7 @@ def load_grouping_rules(path: str | None = None) -> GroupingRules:
             radius_km={k: float(v) for k, v in d["places"]["radius_km"].items()},
             same_km=float(d["places"]["same_km"]), near_km=float(d["places"]["near_km"]),
             identity_families=frozenset(d["identity_families"]["families"]),
+            named_victims=int(d["identity_families"]["named_victims"]),
             late_overlap=_opt(d["dates"]["late_overlap"]), late_count=_opt(d["dates"]["late_count"]),
             single_name_families=frozenset(d["identity_families"]["single_names"]),
             count_factor=float(d["counts"]["factor"]), count_slack=float(d["counts"]["slack"]),
@@ -351,9 +353,14 @@ def units_from_record(record: Mapping[str, Any], *, families: Mapping[str, str] 
         lo, hi, own = _period(date, published, rules, lag=lag)
         if date and own is None and date.get("origin") != "published" and (lo, hi) == _published_period(published, rules):
             date = None  # a date far from the report dates something else
+        counts = _unit_counts(inc, members, published)
+        befell = sum(v for t, (v, _q, _e) in counts.items() if families.get(t, t) in rules.identity_families)
+        # Named victims identify a happening only when they are all of its victims: in a mass shooting two
+        # articles name two of the many.
         victims = {w for e in members if (f := families.get(e["type"], e["type"])) in rules.identity_families
                    for run in _names(e.get("patient"), place_words, rules)
-                   if len(run) > 1 or f in rules.single_name_families for w in run}
+                   if len(run) > 1 or f in rules.single_name_families for w in run} \
+            if befell <= rules.named_victims else set()
         names = {" ".join(run) for e in members for role in ("patient", "agent")
                  for run in _names(e.get(role), place_words, rules)
                  if len(run) > 1 or families.get(e["type"], e["type"]) in rules.single_name_families}
@@ -361,7 +368,8 @@ def units_from_record(record: Mapping[str, Any], *, families: Mapping[str, str] 
             source=source, local=_i(inc["id"]), families=tuple(_i(families.get(t, t)) for t in types),
             types=tuple(map(_i, types)), events=tuple((_i(e["id"]), _i(e["type"])) for e in members), main=k == main,
             published=published.isoformat() if published else None, place=place, date=date, lo=lo, hi=hi,
-            own_day=own, day=own if own is not None else _one_day(date), counts=_unit_counts(inc, members),
+            own_day=own, day=own if own is not None else _one_day(date),
+            counts=counts,
             names=frozenset(map(_i, names)), victims=frozenset(map(_i, victims)),
             money=frozenset(m for e in members for m in _money(e)),
             ages=frozenset(a for e in members for a in _ages_in(e, ages)),
@@ -603,12 +611,16 @@ def _fact(event: Mapping[str, Any]) -> int:
     return int.from_bytes(hashlib.blake2b(key.encode("utf-8"), digest_size=8).digest(), "big")
 
 
-def _unit_counts(inc: Mapping[str, Any], members: list[dict]) -> dict[str, tuple[float, str, tuple[str, ...]]]:
+def _unit_counts(inc: Mapping[str, Any], members: list[dict],
+                 published: dt.date | None = None) -> dict[str, tuple[float, str, tuple[str, ...]]]:
+    """The unit's figures by type; a figure that is the year of the report ("2016") is a year read as a count."""
     out = {}
     counts = inc.get("counts") if isinstance(inc.get("counts"), dict) else {}
     for t, c in counts.items():
         if isinstance(c, dict) and (v := _num(c.get("value"))) is not None:
             evs = tuple(e for e in c.get("events") or () if isinstance(e, str))
+            if published and v == published.year:
+                continue
             out[t] = (v, str(c.get("qualifier") or "exact"), evs)
     if not counts:
         # Records without reconciled counts: the largest figure of each type.
