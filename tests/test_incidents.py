@@ -428,3 +428,18 @@ def test_dask_unreachable_scheduler_is_an_error(tmp_path):
     src = write_jsonl(tmp_path / "facts.jsonl", corpus()[:2])
     res = CliRunner().invoke(cli, ["incidents", src, "--scheduler", "tcp://127.0.0.1:9", "-q"])
     assert res.exit_code == 1 and res.stderr.startswith("Error: cannot reach the Dask scheduler")
+
+
+def test_two_sentencings_of_different_people_are_two_cases():
+    def case(source, day, person):
+        return record(source, day, [ev("e1", "sentence", place=CHICAGO, date=day, patient=person)])
+    a = case("a.txt", "2016-06-13", "John Carter")
+    b = case("b.txt", "2016-06-13", "John Carter")
+    c = case("c.txt", "2016-06-13", "Maria Lopez")
+    assert by_sources(group_records([a, b, c])) == [["a.txt", "b.txt"], ["c.txt"]]
+
+
+def test_a_mass_shooting_is_not_split_by_the_victims_each_article_names():
+    a = shooting("a.txt", "2016-06-12", place=CHICAGO, date="2016-06-12", killed=9, victim="John Carter")
+    b = shooting("b.txt", "2016-06-12", place=CHICAGO, date="2016-06-12", killed=9, victim="Maria Lopez")
+    assert by_sources(group_records([a, b])) == [["a.txt", "b.txt"]]

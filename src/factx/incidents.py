@@ -77,6 +77,7 @@ class GroupingRules:
     late_overlap: float | None
     late_count: float | None
     single_name_families: frozenset[str]
+    identity_alone: frozenset[str]
     count_factor: float
     count_slack: float
     evidence: dict[str, float]
@@ -125,6 +126,7 @@ def load_grouping_rules(path: str | None = None) -> GroupingRules:
             named_victims=int(d["identity_families"]["named_victims"]),
             late_overlap=_opt(d["dates"]["late_overlap"]), late_count=_opt(d["dates"]["late_count"]),
             single_name_families=frozenset(d["identity_families"]["single_names"]),
+            identity_alone=frozenset(d["identity_families"]["alone"]),
             count_factor=float(d["counts"]["factor"]), count_slack=float(d["counts"]["slack"]),
             evidence=ev,
             dup_jaccard=float(d["near_duplicate"]["jaccard"]), dup_min_shared=int(d["near_duplicate"]["min_shared"]),
@@ -357,7 +359,10 @@ def units_from_record(record: Mapping[str, Any], *, families: Mapping[str, str] 
         befell = sum(v for t, (v, _q, _e) in counts.items() if families.get(t, t) in rules.identity_families)
         # Named victims identify a happening only when they are all of its victims: in a mass shooting two
         # articles name two of the many.
-        victims = {w for e in members if (f := families.get(e["type"], e["type"])) in rules.identity_families
+        own_families = {families.get(e["type"], e["type"]) for e in members}
+        identity = rules.identity_families | (own_families & rules.identity_alone
+                                              if own_families <= rules.identity_alone else frozenset())
+        victims = {w for e in members if (f := families.get(e["type"], e["type"])) in identity
                    for run in _names(e.get("patient"), place_words, rules)
                    if len(run) > 1 or f in rules.single_name_families for w in run} \
             if befell <= rules.named_victims else set()
@@ -674,7 +679,9 @@ def place_relation(a: Mapping[str, Any] | None, b: Mapping[str, Any] | None,
         elif ka != kb and km is not None and km <= rules.radius_km.get(
                 ka if rules.place_rank.get(ka, 0) < rules.place_rank.get(kb, 0) else kb, 0.0):
             points = ev["inside_place"]
-        elif km is not None and km <= rules.near_km:
+        elif ka != kb and km is not None and km <= rules.near_km:
+            # Two towns of one kind with two names are two places, however near ("different neighbourhoods
+            # of one city"); a town and a nearby county or region may be one.
             points = ev["near_place"]
         else:
             return differ
@@ -771,7 +778,7 @@ def relate_pair(a: Unit, b: Unit, rules: GroupingRules, *, duplicate: bool = Fal
         points += ev["same_age"] if a.ages & b.ages else ev["other_ages"]
     points += ev["same_headline"] * _overlap(a.headline, b.headline, idf or {})
     points += ev["same_cause"] * _overlap(a.causes, b.causes, idf or {})
-    points += ev["same_setting"] * _overlap(a.setting, b.setting, idf or {})
+    points += ev["same_setting"] * _overlap(a.setting, b.setting, idf or {}, by=max)
     if late:
         # Weeks apart, only what identifies the happening can join two reports.
         if not (same_names
@@ -783,8 +790,9 @@ def relate_pair(a: Unit, b: Unit, rules: GroupingRules, *, duplicate: bool = Fal
     return points, COPY if duplicate else LATE if late else 0
 
 
-def _overlap(a: frozenset[str], b: frozenset[str], weight: Mapping[str, float]) -> float:
-    """The weight of the words two sets share over the weight of the smaller set (rare words weigh more)."""
+def _overlap(a: frozenset[str], b: frozenset[str], weight: Mapping[str, float], by: Callable = min) -> float:
+    """The weight of the words two sets share over the weight of the smaller set (``by=max``: the larger one);
+    rare words weigh more."""
     shared = a & b
     if not shared:
         return 0.0
@@ -793,7 +801,7 @@ def _overlap(a: frozenset[str], b: frozenset[str], weight: Mapping[str, float]) 
     def mass(words: Iterable[str]) -> float:
         return sum(weight.get(w, top) for w in words)
 
-    return mass(shared) / min(mass(a), mass(b))
+    return mass(shared) / by(mass(a), mass(b))
 
 
 def headline_weights(units: Iterable[Unit]) -> dict[str, float]:
