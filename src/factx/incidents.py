@@ -23,6 +23,7 @@ import math
 import os
 import re
 import sys
+from bisect import bisect_left
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -83,6 +84,7 @@ class GroupingRules:
     evidence: dict[str, float]
     dup_jaccard: float
     dup_min_shared: int
+    dup_max_posting: int
     neighbours: int
     max_posting: int
     stopwords: frozenset[str]
@@ -130,6 +132,7 @@ def load_grouping_rules(path: str | None = None) -> GroupingRules:
             count_factor=float(d["counts"]["factor"]), count_slack=float(d["counts"]["slack"]),
             evidence=ev,
             dup_jaccard=float(d["near_duplicate"]["jaccard"]), dup_min_shared=int(d["near_duplicate"]["min_shared"]),
+            dup_max_posting=int(d["near_duplicate"]["max_posting"]),
             neighbours=int(d["blocking"]["neighbours"]), max_posting=int(d["blocking"]["max_posting"]),
             stopwords=frozenset(w.lower() for w in d["name_stopwords"]),
         )
@@ -344,7 +347,7 @@ def units_from_record(record: Mapping[str, Any], *, families: Mapping[str, str] 
     first = min(range(len(raw)), key=lambda k: min(order[e["id"]] for e in raw[k][1]))
     longest = max(range(len(raw)), key=lambda k: (len(raw[k][1]), -k))
     main = longest if len(raw[longest][1]) >= 2 * len(raw[first][1]) + 2 else first
-    fingerprints = {e["id"]: _fact(e) for e in members_all(raw)}
+    fingerprints = {e["id"]: _fact(e) for e in _members_all(raw)}
     units = []
     for k, (inc, members) in enumerate(raw):
         types = tuple(t for t in (inc.get("types") or ()) if isinstance(t, str)) or \
@@ -387,7 +390,7 @@ def units_from_record(record: Mapping[str, Any], *, families: Mapping[str, str] 
     return units
 
 
-def members_all(raw: list[tuple[dict, list[dict]]]) -> Iterator[dict]:
+def _members_all(raw: list[tuple[dict, list[dict]]]) -> Iterator[dict]:
     """Every event of the article's incidents."""
     for _inc, members in raw:
         yield from members
@@ -899,24 +902,42 @@ def score_partitions(units: Mapping[int, Unit], parts: Iterable[tuple[tuple, lis
 def _block_pairs(items: list[tuple[int, bool]], units: Mapping[int, Unit] | list[Unit], rules: GroupingRules,
                  seen: set[tuple[int, int]], tol: int) -> Iterator[tuple[int, int]]:
     never = -10**9
-    items.sort(key=lambda it: (units[it[0]].lo if units[it[0]].lo is not None else never, units[it[0]].key))
-    for k, (i, mi) in enumerate(items):
+
+    def first_day(i: int) -> int:
+        return units[i].lo if units[i].lo is not None else never
+
+    members = sorted((i for i, m in items if m), key=lambda i: (first_day(i), units[i].key))
+    visitors = sorted((i for i, m in items if not m), key=lambda i: (first_day(i), units[i].key))
+    visitor_days = [first_day(i) for i in visitors]
+    cap = rules.neighbours
+    for k, i in enumerate(members):
         ui = units[i]
-        end = ui.hi if ui.hi is not None else None
-        taken = 0
-        for j, mj in items[k + 1:]:
-            uj = units[j]
-            if end is not None and uj.lo is not None and uj.lo > end + tol:
+        end = ui.hi + tol if ui.hi is not None else None
+        # Members with each other: the next ones by date whose period can overlap.
+        for j in members[k + 1:k + 1 + cap]:
+            if end is not None and units[j].lo is not None and units[j].lo > end:
                 break
-            if not (mi or mj):
+            yield from _new_pair(i, j, seen)
+        # Visitors (units of a finer region in this country block) meet members only, never each other.
+        at = bisect_left(visitor_days, ui.lo - tol - rules.wide_window) if ui.lo is not None else 0
+        taken = 0
+        for j in visitors[at:at + 4 * cap]:
+            uj = units[j]
+            if end is not None and uj.lo is not None and uj.lo > end:
+                break
+            if ui.lo is not None and uj.hi is not None and uj.hi < ui.lo - tol:
                 continue
             taken += 1
-            if taken > rules.neighbours:
+            if taken > cap:
                 break
-            pair = (i, j) if i < j else (j, i)
-            if pair not in seen:
-                seen.add(pair)
-                yield pair
+            yield from _new_pair(i, j, seen)
+
+
+def _new_pair(i: int, j: int, seen: set[tuple[int, int]]) -> Iterator[tuple[int, int]]:
+    pair = (i, j) if i < j else (j, i)
+    if pair not in seen:
+        seen.add(pair)
+        yield pair
 
 
 def duplicate_pairs(units: list[Unit], rules: GroupingRules) -> set[tuple[int, int]]:
@@ -931,7 +952,7 @@ def duplicate_pairs(units: list[Unit], rules: GroupingRules) -> set[tuple[int, i
             index[f].append(s)
     shared: Counter = Counter()
     for f, sources in index.items():
-        if 1 < len(sources) <= rules.max_posting:
+        if 1 < len(sources) <= rules.dup_max_posting:
             for x in range(len(sources)):
                 for y in range(x + 1, len(sources)):
                     shared[(sources[x], sources[y]) if sources[x] < sources[y] else (sources[y], sources[x])] += 1
@@ -1134,22 +1155,16 @@ def build_incident(units: list[Unit], rules: GroupingRules | None = None) -> dic
 
 
 def _types(units: list[Unit], rules: GroupingRules) -> list[str]:
+    """Every type of the incident: the family that names a happening first, then the most reported."""
     seen: Counter = Counter()
     first: dict[str, int] = {}
+    family: dict[str, str] = {}
     for u in units:
-        for k, t in enumerate(u.types):
+        for k, (t, f) in enumerate(zip(u.types, u.families)):
             seen[t] += 1
             first[t] = min(first.get(t, k), k)
-    families = type_families_safe()
-    return sorted(seen, key=lambda t: (rules.family_rank.get(families.get(t, t), 9), -seen[t], first[t], t))
-
-
-def type_families_safe() -> dict[str, str]:
-    """``type_families()``, or an empty map where the event inventory cannot be loaded (a Dask worker without spaCy)."""
-    try:
-        return type_families()
-    except Exception:  # the inventory needs spaCy; the ranking then falls back to report order
-        return {}
+            family[t] = f
+    return sorted(seen, key=lambda t: (rules.family_rank.get(family[t], 9), -seen[t], first[t], t))
 
 
 def reconcile_counts(reports: list[tuple[float, str, str, str | None, tuple[str, ...]]]) -> dict[str, Any]:
