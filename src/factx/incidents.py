@@ -799,7 +799,7 @@ def _overlap(a: frozenset[str], b: frozenset[str], weight: Mapping[str, float], 
     shared = a & b
     if not shared:
         return 0.0
-    top = max(weight.values(), default=1.0)
+    top = weight.get("", 1.0)  # the weight of a word seen once, kept under "" by headline_weights
 
     def mass(words: Iterable[str]) -> float:
         return sum(weight.get(w, top) for w in words)
@@ -816,7 +816,9 @@ def headline_weights(units: Iterable[Unit]) -> dict[str, float]:
         df.update(u.headline)
         df.update(u.causes)
         df.update(u.setting)
-    return {w: math.log((n + 1) / (c + 0.5)) for w, c in df.items()}
+    out = {w: math.log((n + 1) / (c + 0.5)) for w, c in df.items()}
+    out[""] = math.log((n + 1) / 1.5)  # a word no unit has weighs as one that a single unit has
+    return out
 
 
 # --------------------------------------------------------------------------- candidates
