@@ -468,3 +468,27 @@ def test_news_of_several_kinds_end_to_end(tmp_path, nlp):
     groups = sorted(sorted(a for a in cluster if cluster[a] == c) for c in set(cluster.values()))
     assert groups == [["b1a.txt", "b1b.txt"], ["b2a.txt", "b2b.txt"], ["l1a.txt", "l1b.txt"],
                       ["l2a.txt", "l2b.txt"], ["q1a.txt", "q1b.txt"], ["q2a.txt", "q2b.txt"]]
+
+
+# --------------------------------------------------------------------------- robustness
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_ANY = st.recursive(st.none() | st.booleans() | st.integers(-5, 3000) | st.floats(allow_nan=True) | st.text(max_size=6),
+                    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=6), inner, max_size=3),
+                    max_leaves=8)
+_FIELDS = st.fixed_dictionaries({}, optional={
+    "id": st.sampled_from(["e1", "e2", 3, None]), "type": st.sampled_from(["kill", "purchase", "unknown", 5]),
+    "count": _ANY, "place": _ANY, "date": _ANY, "patient": _ANY, "agent": _ANY, "money": _ANY, "negated": _ANY,
+    "sentence": _ANY, "trigger": _ANY, "confidence": _ANY, "incident": _ANY})
+
+
+@settings(max_examples=150, deadline=None)
+@given(events=st.lists(_FIELDS, max_size=4), incidents=st.lists(_ANY, max_size=3), published=_ANY,
+       title=_ANY, numbers=_ANY, places=_ANY)
+def test_any_record_shape_groups_without_error(events, incidents, published, title, numbers, places):
+    rec = {"schema": "factx/1", "source": {"id": "x"}, "events": events, "incidents": incidents,
+           "published": published, "title": title, "numbers": numbers, "places": places}
+    out = group_records([rec, {**rec, "source": {"id": "y"}}])
+    assert all(i["schema"] == SCHEMA and i["mentions"] for i in out)

@@ -337,7 +337,8 @@ def units_from_record(record: Mapping[str, Any], *, families: Mapping[str, str] 
     order = {eid: k for k, eid in enumerate(events)}
     raw = []
     for inc in incidents:
-        members = [events[e] for e in inc.get("events") or () if isinstance(e, str) and e in events]
+        listed = inc.get("events") if isinstance(inc.get("events"), list) else []
+        members = [events[e] for e in listed if isinstance(e, str) and e in events]
         if not members:
             continue
         raw.append((inc, members))
@@ -350,7 +351,7 @@ def units_from_record(record: Mapping[str, Any], *, families: Mapping[str, str] 
     fingerprints = {e["id"]: _fact(e) for e in _members_all(raw)}
     units = []
     for k, (inc, members) in enumerate(raw):
-        types = tuple(t for t in (inc.get("types") or ()) if isinstance(t, str)) or \
+        types = tuple(t for t in (inc.get("types") if isinstance(inc.get("types"), list) else ()) if isinstance(t, str)) or \
             tuple(dict.fromkeys(e["type"] for e in members))
         place = _place(inc.get("place"))
         date = _date(inc.get("date"))
