@@ -1,10 +1,11 @@
 #!/usr/bin/env python3
-"""Score factx event records on the seed article, Gun Violence Archive articles and IndiaPoliceEvents.
+"""Score factx event records on the seed article, WikiEvents, Gun Violence Archive articles, IndiaPoliceEvents,
+and count violent or arrest events on peaceful economic news.
 
 Usage::
 
-    python bench/events.py [--sample N] [--seed S] [--errors OUT_DIR] [--rules FILE]
-                           [--only seed,gva,indiapolice] [--india-docs N] [DATA_DIR]
+    python bench/events.py [--sample N] [--seed S] [--errors OUT_DIR] [--rules FILE] [--peaceful N]
+                           [--only seed,wikievents,gva,indiapolice,peaceful] [--india-docs N] [DATA_DIR]
 
 DATA_DIR defaults to ``../shared/data`` next to the repository; the scorers are read from the
 ``eval`` folder beside it. The run:
@@ -14,6 +15,10 @@ DATA_DIR defaults to ``../shared/data`` next to the repository; the scorers are 
 - **gva**: ``event_score.py gva --sample N --seed S`` writes the sampled articles with their
   ``.meta.json``; ``make_articles.py`` turns them into JSONL with the publication dates; the texts
   go through ``factx.extract_many`` and the scorer prints its table.
+- **wikievents**: ``wikievents_score.py`` writes the WikiEvents dev documents, factx extracts them and the
+  scorer prints trigger recall and precision by KAIROS type and the accuracy of event places.
+- **peaceful**: the first N Reuters-21578 stories tagged only with economic topics; the share of them that
+  get an event of a violent type or an arrest (a proxy: some of these stories do mention violence).
 - **indiapolice**: every document of ``events-indiapolice`` goes through ``factx.extract_many`` with
   its date. Each event is placed in the labelled sentence that holds its trigger, and a sentence is
   predicted positive for a label when it holds a non-negated event of the mapped types (for KILL and
@@ -219,13 +224,75 @@ def run_indiapolice(data_dir: Path, work: Path, *, errors: Path | None, limit: i
                 fp.write(json.dumps(d, ensure_ascii=False) + "\n")
 
 
+def run_wikievents(eval_dir: Path, data_dir: Path, work: Path, *, errors: Path | None,
+                   rules: tuple[str, ...]) -> None:
+    """Extract the WikiEvents dev documents and print ``wikievents_score.py`` (triggers, precision, places)."""
+    scorer = str(eval_dir / "wikievents_score.py")
+    dump = work / "wikievents"
+    _run([sys.executable, scorer, "--data", str(data_dir / "events-wikievents" / "dev.jsonl"), "--dump-text",
+          str(dump)], quiet=True)
+    pred = (errors or work) / "wikievents_pred.jsonl"
+    records, secs = _extract(_articles_jsonl(dump / "articles.jsonl"), pred, rules=rules)
+    print(f"== wikievents: {len(records)} documents extracted in {secs:.0f} s", flush=True)
+    cmd = [sys.executable, scorer, str(pred), "--data", str(data_dir / "events-wikievents" / "dev.jsonl")]
+    if errors is not None:
+        cmd += ["--errors", str(errors / "wikievents_errors.jsonl")]
+    _run(cmd)
+
+
+# Reuters-21578 topics of economic news; an article with only these topics and no word of violence in its
+# title is taken as peaceful (markets, trade, companies, farming, policy).
+ECONOMIC_TOPICS = {"earn", "acq", "money-fx", "interest", "trade", "grain", "wheat", "corn", "sugar", "coffee",
+                   "cocoa", "oilseed", "soybean", "gnp", "cpi", "bop", "money-supply", "reserves", "jobs", "ipi",
+                   "livestock", "carcass", "dlr", "yen", "dmk", "gold", "silver", "copper", "iron-steel", "alum",
+                   "veg-oil", "cotton", "rubber", "retail", "housing", "income", "lei", "wpi", "tea", "rice"}
+VIOLENT_FAMILIES = {"violence", "explosion"}
+VIOLENT_OR_ARREST = {"kill", "injure", "arrest", "detain"}
+
+
+def run_peaceful(data_dir: Path, work: Path, *, limit: int, errors: Path | None, rules: tuple[str, ...]) -> None:
+    """Print how many peaceful economic Reuters stories get an event of a violent or arrest type.
+
+    A proxy, not an annotated set: the topics of Reuters-21578 say what a story is about, and a story
+    tagged only with economic topics rarely tells of violence (some mention it in passing, which counts
+    here as a false alarm).
+    """
+    from factx.events import load_rules
+    from factx.read import make_article
+
+    inventory = load_rules(rules)
+    with gzip.open(data_dir / "corpus-reuters21578" / "reuters21578.jsonl.gz", "rt", encoding="utf-8") as fp:
+        stories = [s for s in map(json.loads, fp) if s.get("topics") and set(s["topics"]) <= ECONOMIC_TOPICS]
+    stories = sorted(stories, key=lambda s: s["id"])[:limit]
+    articles = [make_article(s["text"], id=s["id"], published=s.get("date"), published_origin="metadata")
+                for s in stories]
+    pred = (errors or work) / "peaceful_pred.jsonl"
+    records, secs = _extract(articles, pred, rules=rules)
+    flagged = []
+    for rec in records:
+        bad = [e for e in rec["events"] if not e.get("negated") and (
+            e["type"] in VIOLENT_OR_ARREST or (e["type"] in inventory.types
+                                               and inventory.types[e["type"]].family in VIOLENT_FAMILIES))]
+        if bad:
+            flagged.append((rec["source"]["id"], [e["type"] for e in bad]))
+    share = 100 * len(flagged) / max(1, len(records))
+    print(f"== peaceful news: {len(records)} economic Reuters stories extracted in {secs:.0f} s")
+    print(f"stories with an event of a violent or arrest type: {len(flagged)} ({share:.2f}%)")
+    if errors is not None:
+        with (errors / "peaceful_flagged.jsonl").open("w", encoding="utf-8") as fp:
+            for sid, types in flagged:
+                fp.write(json.dumps({"id": sid, "types": types}) + "\n")
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the selected benchmarks and print their tables."""
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("data", nargs="?", default=str(DEFAULT_DATA), help="shared data folder (default: %(default)s)")
     ap.add_argument("--sample", type=int, default=1000, help="gva articles to score (default: %(default)s)")
     ap.add_argument("--seed", type=int, default=1, help="gva sample seed (default: %(default)s)")
-    ap.add_argument("--only", default="seed,gva,indiapolice", help="comma-separated: seed, gva, indiapolice")
+    ap.add_argument("--only", default="seed,wikievents,gva,indiapolice,peaceful",
+                    help="comma-separated: seed, wikievents, gva, indiapolice, peaceful")
+    ap.add_argument("--peaceful", type=int, default=2000, help="economic Reuters stories to read (default: %(default)s)")
     ap.add_argument("--india-docs", type=int, default=None, help="score only the first N indiapolice documents")
     ap.add_argument("--errors", default=None, help="folder for predictions and error details")
     ap.add_argument("--rules", action="append", default=[], help="extra rules file(s), as factx --rules")
@@ -241,10 +308,14 @@ def main(argv: list[str] | None = None) -> int:
         work = Path(tmp)
         if "seed" in only:
             run_seed(eval_dir, work, rules=rules)
+        if "wikievents" in only:
+            run_wikievents(eval_dir, data_dir, work, errors=errors, rules=rules)
         if "gva" in only:
             run_gva(eval_dir, data_dir, work, sample=args.sample, seed=args.seed, errors=errors, rules=rules)
         if "indiapolice" in only:
             run_indiapolice(data_dir, work, errors=errors, limit=args.india_docs, rules=rules)
+        if "peaceful" in only:
+            run_peaceful(data_dir, work, limit=args.peaceful, errors=errors, rules=rules)
     return 0
 
 

@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 import click
+from click.testing import CliRunner
 import pytest
 
 from factx.cli import cli
@@ -36,3 +37,9 @@ def test_setup_commands():
     assert "pip install -e '.[test,dask]'" in block and "pytest" in block
     sample = re.search(r"factx extract (samples/\S+)", README).group(1)
     assert (Path(__file__).resolve().parents[1] / sample).is_file()
+
+
+def test_event_types_page_is_current():
+    page = (Path(__file__).resolve().parents[1] / "docs" / "event-types.md").read_text(encoding="utf-8")
+    table = CliRunner().invoke(cli, ["types"]).stdout
+    assert table.startswith("| type | family |") and page.endswith(table), "run: python scripts/build_types_page.py"

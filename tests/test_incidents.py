@@ -492,3 +492,11 @@ def test_any_record_shape_groups_without_error(events, incidents, published, tit
            "published": published, "title": title, "numbers": numbers, "places": places}
     out = group_records([rec, {**rec, "source": {"id": "y"}}])
     assert all(i["schema"] == SCHEMA and i["mentions"] for i in out)
+
+
+def test_every_family_of_the_inventory_has_grouping_rules():
+    from factx.incidents import type_families
+
+    rules = load_grouping_rules()
+    for family in set(type_families().values()):
+        assert family in rules.group_of and family in rules.merge and family in rules.family_rank, family

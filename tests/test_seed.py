@@ -63,7 +63,8 @@ def test_more_than_a_thousand(record):
 
 def test_sentence_event_and_price(record):
     sent = next(e for e in record["events"] if e["type"] == "sentence")
-    assert sent["trigger"]["text"] == "received" and sent["date"]["value"] == "2014-01"
+    # The light verb and its noun tell the event together.
+    assert sent["trigger"]["text"] == "received a suspended death sentence" and sent["date"]["value"] == "2014-01"
     assert sent["place"]["admin1"] == "CN-SN"
     buy = next(e for e in record["events"] if e["type"] == "purchase" and e["count"]["value"] == 1)
     assert {(m["amount"], m["currency"]) for m in buy["money"]} == {(20000, "CNY"), (3250, "USD")}

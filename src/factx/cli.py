@@ -553,6 +553,29 @@ def schema(incident: bool) -> None:
     click.echo(resources.files("factx").joinpath(name).read_text(encoding="utf-8"), nl=False)
 
 
+@cli.command("types")
+@click.option("-f", "--format", "fmt", type=click.Choice(["markdown", "json"]), default="markdown", show_default=True,
+              help="A Markdown table, or JSON with every trigger word.")
+@click.option("--rules", "rules", multiple=True, type=click.Path(exists=True, dir_okay=False), metavar="FILE",
+              help="Extra event rules (TOML, YAML or JSON) laid over the built-in ones.")
+def types_(fmt: str, rules: tuple[str, ...]) -> None:
+    """Print the event types: family, ACLED, CAMEO and KAIROS classes, what is counted, and triggers.
+
+    \b
+    Examples:
+      factx types
+      factx types --format json | jq '.[] | select(.family == "disaster") | .type'
+    """
+    from .events import describe_types, load_rules
+    from .write import dumps, types_markdown
+
+    try:
+        table = describe_types(load_rules(tuple(rules)))
+    except FactxError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(dumps(table, pretty=True) if fmt == "json" else types_markdown(table), nl=fmt == "json")
+
+
 def main() -> None:
     """Entry point for ``python -m factx``."""
     cli(prog_name="factx")

@@ -36,7 +36,9 @@ from .errors import InputError
 SCHEMA = "factx-incident/1"
 RECORD_SCHEMA = "factx/1"
 LOWER_BOUNDS = ("at_least", "more_than", "range")  # a range's value is its low end ("hundreds": 100)
-OWN_ORIGINS = ("sentence", "paragraph")
+# Where a record says an anchor comes from: these are the incident's own (its clause, its sentence, another
+# event of it, its paragraph); the others (dateline, document, focus, published) are borrowed from the article.
+OWN_ORIGINS = ("clause", "sentence", "incident", "paragraph")
 _NAME = re.compile(r"[A-Z][A-Za-z'’\-]*[a-z][A-Za-z'’\-]*|[A-Z]{2,5}\b")
 _WORD = re.compile(r"[A-Za-z]+")
 _SHARED: dict[tuple, dict[str, Any]] = {}  # places and dates, one dict per distinct value
@@ -73,6 +75,7 @@ class GroupingRules:
     radius_km: dict[str, float]
     same_km: float
     near_km: float
+    wide_km: dict[str, float]
     identity_families: frozenset[str]
     named_victims: int
     late_overlap: float | None
@@ -124,6 +127,7 @@ def load_grouping_rules(path: str | None = None) -> GroupingRules:
             place_rank={k: int(v) for k, v in d["places"]["rank"].items()},
             radius_km={k: float(v) for k, v in d["places"]["radius_km"].items()},
             same_km=float(d["places"]["same_km"]), near_km=float(d["places"]["near_km"]),
+            wide_km={k: float(v) for k, v in d["places"]["wide_km"].items()},
             identity_families=frozenset(d["identity_families"]["families"]),
             named_victims=int(d["identity_families"]["named_victims"]),
             late_overlap=_opt(d["dates"]["late_overlap"]), late_count=_opt(d["dates"]["late_count"]),
@@ -654,8 +658,11 @@ def _km(a: Mapping[str, Any], b: Mapping[str, Any]) -> float | None:
 
 
 def place_relation(a: Mapping[str, Any] | None, b: Mapping[str, Any] | None,
-                   rules: GroupingRules) -> float | None:
+                   rules: GroupingRules, *, wide_km: float = 0.0) -> float | None:
     """Evidence points for two places being one (the same, or one inside the other); None when they differ.
+
+    ``wide_km``: for a happening that covers a region (an earthquake, a flood), two towns this near may
+    both be its places.
 
     Example:
         >>> r = load_grouping_rules()
@@ -678,6 +685,8 @@ def place_relation(a: Mapping[str, Any] | None, b: Mapping[str, Any] | None,
         if na == nb or f" {na} " in f" {nb} " or f" {nb} " in f" {na} " or (km is not None and km <= rules.same_km):
             # One name ("South Dallas" and "Dallas"): the same place even where two regions share the name.
             points = ev["same_place"]
+        elif km is not None and km <= wide_km:
+            points = ev["near_place"]
         elif a.get("admin1") and b.get("admin1") and a["admin1"] != b["admin1"]:
             return differ
         elif ka != kb and km is not None and km <= rules.radius_km.get(
@@ -689,7 +698,8 @@ def place_relation(a: Mapping[str, Any] | None, b: Mapping[str, Any] | None,
             points = ev["near_place"]
         else:
             return differ
-    elif a.get("admin1") and b.get("admin1") and a["admin1"] != b["admin1"]:
+    elif a.get("admin1") and b.get("admin1") and a["admin1"] != b["admin1"] and not (
+            wide_km and (km := _km(a, b)) is not None and km <= wide_km):
         return differ
     elif a.get("admin1") and a.get("admin1") == b.get("admin1"):
         points = ev["same_admin1"]
@@ -759,7 +769,7 @@ def relate_pair(a: Unit, b: Unit, rules: GroupingRules, *, duplicate: bool = Fal
                 points += ev["near_day"] if own else ev["lag_overlap"]
         elif gap <= 0:
             points += ev["lag_overlap"]
-    place = place_relation(a.place, b.place, rules)
+    place = place_relation(a.place, b.place, rules, wide_km=min(_wide(a, rules), _wide(b, rules)))
     if place is None:
         return None
     points += place
@@ -792,6 +802,11 @@ def relate_pair(a: Unit, b: Unit, rules: GroupingRules, *, duplicate: bool = Fal
             return None
         points += ev["late_report"]
     return points, COPY if duplicate else LATE if late else 0
+
+
+def _wide(u: Unit, rules: GroupingRules) -> float:
+    """How far apart two of its towns may lie for a happening that covers a region (0: one town)."""
+    return max((rules.wide_km.get(f, 0.0) for f in u.families), default=0.0)
 
 
 def _overlap(a: frozenset[str], b: frozenset[str], weight: Mapping[str, float], by: Callable = min) -> float:
@@ -832,7 +847,8 @@ def _keys(u: Unit, rules: GroupingRules) -> Iterator[tuple[tuple, bool]]:
         if p and p.get("country"):
             if p.get("admin1"):
                 yield ("r", group, p["admin1"]), True
-                yield ("c", group, p["country"]), False
+                # A happening that covers a region meets the others of its country across regions.
+                yield ("c", group, p["country"]), _wide(u, rules) > 0
             else:
                 yield ("c", group, p["country"]), True
         for w in u.names:
@@ -982,11 +998,12 @@ class _Group:
     lo: int | None
     hi: int | None
     victims: set[str]
+    wide: float
     counts: dict[str, tuple[tuple[float, str], tuple[float, str]]]  # type -> (smallest, largest)
 
 
-def _group_of(u: Unit) -> _Group:
-    return _Group({u.source}, [u.place] if u.place else [], u.lo, u.hi, set(u.victims),
+def _group_of(u: Unit, rules: GroupingRules) -> _Group:
+    return _Group({u.source}, [u.place] if u.place else [], u.lo, u.hi, set(u.victims), _wide(u, rules),
                   {t: ((v, q), (v, q)) for t, (v, q, _e) in u.counts.items()})
 
 
@@ -999,7 +1016,7 @@ def _compatible(g: _Group, h: _Group, rules: GroupingRules, gap: int | None) -> 
         return False
     for p in g.places:
         for q in h.places:
-            if place_relation(p, q, rules) is None:
+            if place_relation(p, q, rules, wide_km=min(g.wide, h.wide)) is None:
                 return False
     if _clash(g.victims, h.victims):
         return False
@@ -1024,6 +1041,7 @@ def _absorb(g: _Group, h: _Group) -> None:
             lo, hi = max(g.lo, h.lo), min(g.hi, h.hi)
             g.lo, g.hi = min(lo, hi), max(lo, hi)
     g.victims |= h.victims
+    g.wide = min(g.wide, h.wide)
     for t, (small, large) in h.counts.items():
         if t in g.counts:
             g.counts[t] = (min(g.counts[t][0], small), max(g.counts[t][1], large))
@@ -1099,8 +1117,8 @@ def group_units(units: list[Unit], rules: GroupingRules | None = None, *,
         ri, rj = find(i), find(j)
         if ri == rj:
             continue
-        gi = groups.get(ri) or groups.setdefault(ri, _group_of(units[ri]))
-        gj = groups.get(rj) or groups.setdefault(rj, _group_of(units[rj]))
+        gi = groups.get(ri) or groups.setdefault(ri, _group_of(units[ri], rules))
+        gj = groups.get(rj) or groups.setdefault(rj, _group_of(units[rj], rules))
         ui, uj = units[i], units[j]
         gap = None if reach == COPY else rules.wide_window if reach == LATE else rules.tolerance
         if not _compatible(gi, gj, rules, gap):

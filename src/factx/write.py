@@ -132,3 +132,20 @@ class RecordWriter:
             write_compact(self.fp, record, include_text=self.include_text)
         self.count += 1
         self.fp.flush()
+
+
+def types_markdown(types: list[dict[str, Any]]) -> str:
+    """The event inventory (``describe_types``) as a Markdown table, one row a type, grouped by family."""
+    lines = [
+        "| type | family | ACLED event type / sub-event type | CAMEO | KAIROS | counts | triggers (examples) |",
+        "| --- | --- | --- | --- | --- | --- | --- |",
+    ]
+    for t in sorted(types, key=lambda t: (t["family"], t["type"])):
+        acled = f"{t['acled']['event_type']} / {t['acled']['sub_event_type']}" if t["acled"] else ""
+        words = list(dict.fromkeys(t["verbs"] + t["nouns"] + t["adjectives"]))
+        sample = ", ".join(sorted(words, key=lambda w: (" " in w, len(w), w))[:8])
+        more = f" (+{len(words) - 8})" if len(words) > 8 else ""
+        counts = "" if t["participants"] in ("any", "thing") else t["participants"]
+        lines.append(f"| `{t['type']}` | {t['family']} | {acled} | {t['cameo'] or ''} | {t['kairos'] or ''} | "
+                     f"{counts} | {sample}{more} |")
+    return "\n".join(lines) + "\n"

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from .build import build_events
 from .incidents import summarize_incidents
-from .rules import EventType, Rules, load_rules, read_rules_file
+from .rules import EventType, Rules, describe_types, load_rules, read_rules_file
 from .triggers import find_triggers
 
-__all__ = ["EventType", "Rules", "build_events", "find_triggers", "load_rules", "read_rules_file", "summarize_incidents"]
+__all__ = ["EventType", "Rules", "build_events", "describe_types", "find_triggers", "load_rules", "read_rules_file", "summarize_incidents"]

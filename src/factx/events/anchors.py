@@ -6,12 +6,13 @@ import re
 from typing import Any, Iterable
 
 from spacy.tokens import Span as SpacySpan
+from spacy.tokens import Token
 
 from ..mentions.tokens import doc_text
-from ..models import DateMention, MoneyMention, PlaceMention
+from ..models import DateMention, Event, MoneyMention, PlaceMention
 from .context import Context, Trigger
 from .rules import Rules
-from .syntax import in_span
+from .syntax import in_span, text_at, with_changes
 
 SPECIFICITY = {"landmark": 5, "city": 4, "admin2": 3, "admin1": 2, "region": 1, "country": 1}
 
@@ -24,52 +25,342 @@ USABLE_PLACE_KINDS = {"city", "admin2", "admin1", "country", "region"}
 
 
 def place_for(trig: Trigger, sent: SpacySpan, ctx: Context) -> dict[str, Any] | None:
-    """The place of an event: in its phrase, its sentence, its paragraph, else the article's city or focus."""
-    places = [(i, p) for i, p in enumerate(ctx.places) if _usable_place(p)]
-    if not places:
-        return _focus_place(ctx)
-    subtree = list(trig.token.subtree) if trig.kind != "noun" else list(trig.token.head.subtree)
+    """The event's own place: its locative phrase, else a place of its clause or sentence; None when the text
+    gives it none (``fill_anchors`` then takes the incident's, the dateline's or the article's)."""
+    found = _locative_place(trig, ctx)
+    if found is not None:
+        return found
+    return _sentence_place(trig, sent, ctx)
+
+
+def _clause_heads(trig: Trigger) -> list[Token]:
+    """The words whose locative phrases place the event: the trigger, and the verb of a noun or adjective trigger
+    or of a participle ("were found shot in their home", "a wave of shootings broke out in the north")."""
+    tok = trig.token
+    heads = [tok]
+    cur = tok
+    for _ in range(3):
+        if cur.dep_ in ("nsubj", "nsubjpass", "dobj", "attr", "oprd", "acomp", "xcomp", "ccomp", "conj", "amod",
+                        "advcl") and cur.head.pos_ in ("VERB", "AUX", "NOUN"):
+            cur = cur.head
+        elif cur.dep_ == "pobj" and cur.head.head.pos_ in ("VERB", "AUX"):
+            cur = cur.head.head  # "killed in an attack in Kabul"
+        elif (cur.dep_ == "pobj" and cur.head.lower_ == "of" and cur.head.head.pos_ == "NOUN"
+              and cur.head.head.dep_ in ("nsubj", "dobj") and cur.head.head.head.pos_ == "VERB"):
+            cur = cur.head.head.head  # "a wave of shootings broke out in the north"
+        else:
+            break
+        if cur.pos_ not in ("VERB", "AUX") or cur.lemma_.lower() in REPORTING_STOP:
+            break
+        heads.append(cur)
+    return heads
+
+
+REPORTING_STOP = {"say", "tell", "report", "add", "confirm", "announce"}
+# A clause of time hung on the event tells its circumstances: "shot dead when he answered the door in Deerpark Road".
+CIRCUMSTANCE_MARKS = {"when", "as", "while"}
+
+
+def _locative_place(trig: Trigger, ctx: Context) -> dict[str, Any] | None:
+    """A place from the event's locative phrases: "in Kabul", "at a mosque in Kabul", "in the city", "Kabul's
+    main mosque", the target of an attack ("targeted a bakery", "the bombing of the city"); the most specific."""
+    rules = ctx.rules
+    phrases: list[Token] = []
+    heads = _clause_heads(trig)
+    heads += [c for h in heads[:1] for c in h.children if c.dep_ == "advcl"
+              and any(m.lower_ in CIRCUMSTANCE_MARKS for m in c.children if m.dep_ in ("mark", "advmod"))]
+    for head in heads:
+        phrases += _locatives(head, rules)
+        if head.dep_ == "relcl" and any(c.lower_ == "where" for c in head.children):
+            phrases.append(head.head)  # "the bar where he was shot"
+    tok = trig.token
+    family = rules.types[trig.type].family if trig.type in rules.types else ""
+    if trig.kind == "noun":
+        # "the Kabul bombing", "Saturday's attack in Kabul": a place name modifying the event noun.
+        phrases += [c for c in tok.children if c.dep_ in ("compound", "poss", "nmod")]
+    if family in rules.target_is_place:
+        # What an attack or an explosion hit, when it is a place: "targeted a bakery", "the bombing of the city".
+        for head in heads[:2]:
+            phrases += [c for c in head.children if c.dep_ == "dobj"]
+        phrases += [g for c in tok.children if c.dep_ == "prep" and c.lower_ == "of" for g in c.children
+                    if g.dep_ == "pobj"]
+    best, best_rank = None, None
+    for np in phrases:
+        rec = _phrase_place(np, ctx)
+        # A building or a street is finer than a named area around it ("Deerpark Road, in the Old Park district").
+        rank = (*_rank(rec), np.lemma_.lower() not in rules.area_nouns) if rec is not None else None
+        if rank is not None and (best_rank is None or rank > best_rank):
+            best, best_rank = rec, rank
+    return best
+
+
+def _locatives(head: Token, rules: Rules) -> list[Token]:
+    """The objects of a word's locative prepositions, and of those a few phrases down ("in a battle between troops
+    and rebels in the Markets area", "answered a knock at his door in Deerpark Road")."""
+    out: list[Token] = []
+    frontier = [head]
+    for _ in range(3):
+        nxt = []
+        for node in frontier:
+            for c in node.children:
+                if c.dep_ == "dobj" and node is head:
+                    nxt.append(c)
+                if c.dep_ != "prep":
+                    continue
+                for g in c.children:
+                    if g.dep_ == "pobj":
+                        if c.lower_ in rules.locative_prepositions:
+                            out.append(g)
+                        nxt += [g] + [m for m in g.children if m.dep_ == "conj"]
+        frontier = nxt
+    return out
+
+
+def _in_region(p: PlaceMention, ctx: Context) -> bool:
+    """A town resolved outside the article's region, when the article names a city inside it, is most often a
+    same-named town elsewhere ("Rogers Park" in a Tennessee story): it is left out."""
+    focus, city = ctx.focus, ctx.doc_city
+    if not (focus and focus.admin1 and city is not None and city[1].admin1 == focus.admin1):
+        return True
+    return p.admin1 in (None, focus.admin1) or p.kind in ("country", "admin1")
+
+
+def _rank(rec: dict[str, Any]) -> tuple[int, int, int]:
+    # A name the gazetteer does not know ("in Badia al-Sukhnah, in eastern Syria") is finer than what holds it.
+    kind = rec.get("kind") or ("city" if rec.get("landmark") else "")
+    return (1 if rec.get("country") or rec.get("landmark") else 0, SPECIFICITY.get(kind, 0),
+            1 if rec.get("landmark") else 0)
+
+
+def _phrase_place(np: Token, ctx: Context) -> dict[str, Any] | None:
+    """The place a noun phrase names: a place mention in it, a landmark (with the place that holds it), or an
+    area word that points back to a place named before ("the city")."""
+    tokens = [t for t in np.subtree if not (t.dep_ in ("relcl", "acl") or any(a.dep_ in ("relcl", "acl") and
+                                                                                   t in a.subtree for a in np.children))]
+    start, end = min(t.idx for t in tokens), max(t.idx + len(t.text) for t in tokens)
+    inside = [(i, p) for i, p in enumerate(ctx.places) if start <= p.start and p.end <= end and p.kind != "demonym"]
+    lemma = np.lemma_.lower()
+    landmark = None
+    named_area = lemma in ctx.rules.area_nouns and any(c.dep_ == "compound" and c.pos_ == "PROPN" for c in np.children)
+    if lemma in ctx.rules.landmark_nouns or named_area or any(p.kind == "landmark" and p.start <= np.idx < p.end
+                                                              for p in ctx.places):
+        first = next((t for t in tokens if t.dep_ not in ("det", "poss", "case", "predet") and not t.is_punct), np)
+        lm_start = first.idx
+        lm_end = max(t.idx + len(t.text) for t in tokens if t.i <= np.i)
+        landmark = {"name": text_at(ctx.doc, lm_start, lm_end), "text": text_at(ctx.doc, start, end),
+                    "start": start, "end": end}
+    resolved = [(i, p) for i, p in inside if _usable_place(p) and p.kind != "landmark" and _in_region(p, ctx)]
+    if resolved:
+        i, p = max(resolved, key=lambda ip: (SPECIFICITY.get(ip[1].kind or "", 0), -ip[1].start))
+        rec = _place_record((i, p), "clause")
+    elif lemma in ctx.rules.area_nouns and not named_area and any(
+            c.lower_ in ("the", "this", "that", "these", "those") for c in np.children):
+        # "in the city", "across the province": the place of that kind named last before.
+        kinds = AREA_KINDS.get(ctx.rules.area_nouns[lemma], (ctx.rules.area_nouns[lemma],))
+        prior = [(i, p) for i, p in enumerate(ctx.places) if p.end <= np.idx and p.kind in kinds and _usable_place(p)]
+        if not prior:
+            return None
+        rec = _place_record(max(prior, key=lambda ip: (-kinds.index(ip[1].kind), ip[1].start)), "clause")
+        rec.update(text=text_at(ctx.doc, start, end), start=start, end=end)
+    elif landmark is not None or inside or (np.pos_ == "PROPN" and np.head.lower_ in ctx.rules.locative_prepositions
+                                            and (np.ent_type_ in ("GPE", "LOC", "FAC", "")
+                                                 or np.head.lower_ in ("in", "near", "outside"))):
+        # A landmark, or a place name the gazetteer does not know ("in Badia al-Sukhnah"): what holds it is
+        # filled in later.
+        name = landmark["name"] if landmark is not None else inside[0][1].name if inside else text_at(
+            ctx.doc, start, end)
+        rec = {"ref": None, "name": name, "kind": "landmark" if landmark is not None else None, "country": None,
+               "admin1": None, "lat": None, "lon": None, "text": text_at(ctx.doc, start, end), "start": start,
+               "end": end, "origin": "clause", "landmark": name}
+        return rec
+    else:
+        return None
+    if landmark is not None:
+        # The phrase that places the event is the landmark's; the place record names what holds it.
+        rec.update(text=landmark["text"], start=start, end=end)
+        rec["landmark"] = landmark["name"]
+    return rec
+
+
+# The kinds of place an area word may point back to, the first preferred: "the province" is an admin1, or a
+# county where the article names none.
+AREA_KINDS = {"city": ("city", "admin2"), "admin1": ("admin1", "admin2", "city"), "admin2": ("admin2", "city"),
+              "country": ("country",)}
+
+
+def _sentence_place(trig: Trigger, sent: SpacySpan, ctx: Context) -> dict[str, Any] | None:
+    """A place named elsewhere in the event's sentence that belongs to no other event's phrase and no comparison."""
     focus_country = ctx.focus.country if ctx.focus else None
-    focus_admin1 = ctx.focus.admin1 if ctx.focus else None
+    others = [t for t in sent if t.i != trig.token.i and t.lemma_.lower() in ctx.rules.trigger_lemmas()
+              and t.pos_ in ("VERB", "NOUN") and not trig.token.is_ancestor(t)]
+    cands = []
+    for i, p in enumerate(ctx.places):
+        if not (sent.start_char <= p.start < sent.end_char) or not _usable_place(p) or p.kind == "landmark":
+            continue
+        span = ctx.doc.char_span(p.start, p.end, alignment_mode="expand")
+        if span is None:
+            continue
+        root = span.root
+        if any(o.is_ancestor(root) and not o.is_ancestor(trig.token) for o in others):
+            continue  # the place of another event of the sentence
+        if any(a.lower_ in ctx.rules.comparison_words for a in [root.head, root.head.head]):
+            continue  # "the worst since the bombing in Madrid"
+        if focus_country and p.country != focus_country and not trig.token.is_ancestor(root):
+            continue  # outside the event's own phrase, a place abroad is background
+        if not _in_region(p, ctx):
+            continue
+        cands.append((i, p))
+    if not cands:
+        return None
+    chosen = max(cands, key=lambda ip: (SPECIFICITY.get(ip[1].kind or "", 0), -abs(ip[1].start - trig.start)))
+    return _place_record(chosen, "sentence")
+
+
+def fill_anchors(events: list[Event], ctx: Context) -> list[Event]:
+    """Give events without a place or date of their own those of their incident, else the dateline's or the
+    article's (each with its origin); a landmark or an unknown place name gets the place that holds it. The dates
+    of legal and reporting events are never borrowed from the happening they are about."""
+    dateline = dateline_place(ctx)
+    fallback = dateline and _place_record(dateline, "dateline") or (
+        ctx.doc_city and _place_record(ctx.doc_city, "document"))
+    # First the holders of landmarks: a place of the same sentence, else of the incident, the dateline, the article.
+    events = [with_changes(ev, place=_held(ev, events, ctx, fallback)) if ev.place and not ev.place.get("country")
+              else ev for ev in events]
+    by_incident: dict[str, list[Event]] = {}
+    for ev in events:
+        if ev.incident:
+            by_incident.setdefault(ev.incident, []).append(ev)
+    main = events[0].incident if events else None
+    out = []
+    for ev in events:
+        place, date = ev.place, ev.date
+        mates = by_incident.get(ev.incident or "", [])
+        if place is None:
+            place = _inherit_place(mates, ctx)
+            if place is None and dateline is not None:
+                place = _place_record(dateline, "dateline")
+            if place is None and ctx.doc_city is not None:
+                place = _place_record(ctx.doc_city, "document")
+            if place is None:
+                place = _focus_place(ctx)
+        place = _finer(place, ctx)
+        if date is None:
+            date = _fill_date(ev, mates, main, ctx)
+        if place is not ev.place or date is not ev.date:
+            ev = with_changes(ev, place=place, date=date, confidence=_lower(ev.confidence, place, date))
+        out.append(ev)
+    return out
+
+
+def _finer(place: dict[str, Any] | None, ctx: Context) -> dict[str, Any] | None:
+    """The article's city for a region or county that holds it ("in Greene County"), and for a part of it ("in
+    South Sacramento", a neighbourhood a few kilometres from it), which is kept as the landmark."""
     city = ctx.doc_city
-
-    def pick(cands: list[tuple[int, PlaceMention]]) -> tuple[int, PlaceMention]:
-        # A place in the article's own country (and region) beats a same-named one elsewhere; then the most
-        # specific, then the nearest.
-        return max(cands, key=lambda ip: (not focus_country or ip[1].country == focus_country,
-                                          not focus_admin1 or ip[1].admin1 == focus_admin1,
-                                          SPECIFICITY.get(ip[1].kind or "", 0), -abs(ip[1].start - trig.start)))
-
-    def finer(chosen: tuple[int, PlaceMention], origin: str) -> dict[str, Any]:
-        # "in northwest Indiana", "in Greene County": the dateline city inside that region is finer.
-        if (chosen[1].kind in ("admin1", "admin2") and city is not None and city[1].kind == "city"
-                and city[1].admin1 == chosen[1].admin1):
-            return _place_record(city, "document")
-        return _place_record(chosen, origin)
-
-    in_sent = [(i, p) for i, p in places if sent.start_char <= p.start < sent.end_char]
-    in_tree = [(i, p) for i, p in in_sent if in_span(p.start, p.end, subtree)]
-    if focus_country:
-        # Outside the event's own phrase, a place abroad is background ("the next of kin is in Vietnam").
-        in_sent = [(i, p) for i, p in in_sent if p.country == focus_country or (i, p) in in_tree]
-    if focus_admin1 and city is not None and city[1].admin1 == focus_admin1:
-        # A place outside the article's region, when the article names a city inside it, is most often a
-        # same-named place resolved to the wrong region ("Rogers Park" in a Tennessee story).
-        in_tree = [(i, p) for i, p in in_tree if p.admin1 in (None, focus_admin1) or p.kind in ("country", "admin1")]
-        in_sent = [(i, p) for i, p in in_sent if p.admin1 in (None, focus_admin1) or p.kind in ("country", "admin1")]
-    for cands in (in_tree, in_sent):
-        if cands:
-            return finer(pick(cands), "sentence")
-    text = doc_text(ctx.doc)
-    para_start = text.rfind("\n", 0, sent.start_char) + 1
-    para_end = text.find("\n", sent.end_char)
-    para_end = len(text) if para_end < 0 else para_end
-    in_para = [(i, p) for i, p in places if para_start <= p.start < para_end]
-    if in_para:
-        return finer(pick(in_para), "paragraph")
-    if city is not None:
+    if not place or city is None or city[1].kind != "city" or place.get("landmark"):
+        return place
+    c = city[1]
+    if (place.get("kind") in ("admin1", "admin2") and c.admin1 == place.get("admin1")
+            and not (place.get("kind") == "admin2" and place.get("name") == c.name)):
         return _place_record(city, "document")
-    return _focus_place(ctx)
+    if place.get("kind") == "city" and place.get("name") != c.name and c.admin1 == place.get("admin1") and (
+            f" {c.name} " in f" {place.get('name')} " or _km(place, c) <= NEIGHBOURHOOD_KM):
+        return {**_place_record(city, place["origin"]), "text": place.get("text"), "start": place.get("start"),
+                "end": place.get("end"), "landmark": place.get("name")}
+    return place
+
+
+NEIGHBOURHOOD_KM = 5.0
+
+
+def _km(place: dict[str, Any], city: PlaceMention) -> float:
+    """Great-circle distance between a place record and a place mention, or infinity without coordinates."""
+    import math
+
+    if None in (place.get("lat"), place.get("lon"), city.lat, city.lon):
+        return math.inf
+    la1, lo1, la2, lo2 = map(math.radians, (place["lat"], place["lon"], city.lat, city.lon))
+    h = math.sin((la2 - la1) / 2) ** 2 + math.cos(la1) * math.cos(la2) * math.sin((lo2 - lo1) / 2) ** 2
+    return 12742 * math.asin(math.sqrt(h))
+
+
+def _held(ev: Event, events: list[Event], ctx: Context, fallback: dict[str, Any] | None) -> dict[str, Any]:
+    """A landmark's (or unknown place's) record completed with the place that holds it."""
+    place = ev.place or {}
+    start, end = ev.sentence.get("start", 0), ev.sentence.get("end", 0)
+    here = [(i, p) for i, p in enumerate(ctx.places) if start <= p.start < end and _usable_place(p)
+            and p.kind != "landmark"]
+    holder = _place_record(max(here, key=lambda ip: SPECIFICITY.get(ip[1].kind or "", 0)), "clause") if here else None
+    if holder is None:
+        mates = [e for e in events if e.incident and e.incident == ev.incident]
+        holder = _inherit_place(mates, ctx) or fallback
+    if holder is None:
+        return place
+    return {**holder, "text": place.get("text"), "start": place.get("start"), "end": place.get("end"),
+            "landmark": place.get("name"), "origin": "clause" if holder.get("origin") == "clause" else holder["origin"]}
+
+
+def _inherit_place(mates: list[Event], ctx: Context) -> dict[str, Any] | None:
+    """The most specific place of its own among the events of an incident, as a city or coarser record."""
+    own = [e.place for e in mates if e.place and e.place.get("origin") in OWN and e.place.get("country")]
+    if not own:
+        return None
+    best = max(own, key=lambda p: SPECIFICITY.get(p.get("kind") or "", 0) if p.get("kind") != "landmark" else 0)
+    rec = {k: v for k, v in best.items() if k != "landmark"}
+    if rec.get("ref"):
+        # The holder itself, with its own words, not the landmark phrase it was read from.
+        i = int(rec["ref"][7:-1])
+        rec = _place_record((i, ctx.places[i]), "incident")
+    else:
+        rec["origin"] = "incident"
+    return rec
+
+
+OWN = ("clause", "sentence")
+
+
+def _fill_date(ev: Event, mates: list[Event], main: str | None, ctx: Context) -> dict[str, Any] | None:
+    family = ctx.rules.types[ev.type].family if ev.type in ctx.rules.types else ""
+    if family not in ctx.rules.dated_by_own_clause:
+        own = [e.date for e in mates if e.date and e.date.get("origin") in OWN
+               and (ctx.rules.types[e.type].family if e.type in ctx.rules.types else "")
+               not in ctx.rules.dated_by_own_clause]
+        own += [d for e in mates for d in ctx.earlier_dates.get(e.trigger.start, ())]
+        # The happening began on the earliest day its events give ("shot on Dec. 12 ... died Monday").
+        days = sorted((d for d in own if len(d.get("value") or "") >= 10), key=lambda d: d["value"][:10])
+        if days:
+            return {**days[0], "origin": "incident"}
+        if own and not (ctx.doc_date is not None and ev.incident in (main, None)
+                        and _within(ctx.doc_date[1].value, own[0].get("value") or "")):
+            return {**own[0], "origin": "incident"}
+        if ctx.doc_date is not None and ev.incident in (main, None):
+            return _date_record(*ctx.doc_date, "document")
+    if ctx.published:
+        return {"ref": None, "value": ctx.published[:10], "type": "DATE", "granularity": "day", "text": None,
+                "start": None, "end": None, "origin": "published"}
+    return None
+
+
+def _lower(confidence: float, place: dict | None, date: dict | None) -> float:
+    """A borrowed place or date makes the record less sure than one its own clause gives."""
+    borrowed = sum(1 for a in (place, date) if a and a.get("origin") not in OWN)
+    return round(max(0.2, confidence - 0.05 * borrowed), 2)
+
+
+def dateline_place(ctx: Context) -> tuple[int, PlaceMention] | None:
+    """The place of the article's dateline ("SAN ANTONIO —", "Kabul, Oct. 3 (Xinhua) --"), if it has one."""
+    text = doc_text(ctx.doc)
+    for i, p in enumerate(ctx.places[:3]):
+        if not _usable_place(p) or p.kind == "landmark":
+            continue
+        line_start = text.rfind("\n", 0, p.start) + 1
+        before = text[line_start:p.start].strip()
+        after = text[p.end:p.end + 40]
+        if before == "" and DATELINE_AFTER.match(after):
+            return i, p
+    return None
+
+
+DATELINE_AFTER = re.compile(r"\s*(?:,[^\n]{0,30}?)?(?:\([^)\n]{1,40}\))?\s*(?:[\u2014\u2013-]{1,2}|:)")
 
 
 def _usable_place(p: PlaceMention) -> bool:
@@ -116,34 +407,34 @@ def _attached_to_reporting(tok_span: SpacySpan | None, rules: Rules) -> bool:
 
 
 def date_for(trig: Trigger, sent: SpacySpan, ctx: Context) -> dict[str, Any] | None:
-    """The date of an event: in its phrase or sentence, else the article's incident date or publication date."""
-    subtree = list(trig.token.subtree) if trig.kind != "noun" else list(trig.token.head.subtree)
+    """The event's own date: one its clause gives ("Saturday's attack", "killed on Friday"), else one of its
+    sentence that no statement and no other event takes; None when the text gives it none."""
+    heads = _clause_heads(trig)
+    clause = {t.i for h in heads for t in h.subtree}
     cands = []
     for i, d in enumerate(ctx.dates):
         if d.type not in ("DATE", "TIME") or not (sent.start_char <= d.start < sent.end_char) or not _dated(d, ctx):
             continue
         span = ctx.doc.char_span(d.start, d.end, alignment_mode="expand")
-        if _attached_to_reporting(span, ctx.rules):
+        if span is None or _attached_to_reporting(span, ctx.rules):
             continue
-        cands.append((not in_span(d.start, d.end, subtree), not _is_day(d), abs(d.start - trig.start), i, d))
-    if cands and ctx.doc_date is not None and not _time_only(ctx.doc_date[1]):
+        own = span.root.i in clause
+        if not own and any(t.i in clause for t in span):
+            own = True
+        cands.append((not own, not _is_day(d), abs(d.start - trig.start), i, d))
+    if not cands:
+        return None
+    if ctx.doc_date is not None and not _time_only(ctx.doc_date[1]):
         # A bare clock time gives no day: the day the article dates the incident to is better.
-        cands = [c for c in cands if not _time_only(c[4])]
-        if not cands:
-            return _date_record(*ctx.doc_date, "document")
-    if cands:
-        _, coarse, _, i, d = min(cands, key=lambda c: c[:3])
-        if coarse and ctx.doc_date is not None and _within(ctx.doc_date[1].value, d.value or ""):
-            # "in October": the day the article dates the incident to is finer and agrees.
-            return _date_record(*ctx.doc_date, "document")
-        return _date_record(i, d, "sentence")
-    if ctx.doc_date is not None:
-        i, d = ctx.doc_date
-        return _date_record(i, d, "document")
-    if ctx.published:
-        return {"ref": None, "value": ctx.published[:10], "type": "DATE", "granularity": "day", "text": None,
-                "start": None, "end": None, "origin": "published"}
-    return None
+        dayful = [c for c in cands if not _time_only(c[4])]
+        if not dayful:
+            return None
+        cands = dayful
+    foreign, coarse, _, i, d = min(cands, key=lambda c: c[:3])
+    if coarse and ctx.doc_date is not None and _within(ctx.doc_date[1].value, d.value or ""):
+        # "in October": the day the article dates the incident to is finer and agrees.
+        return _date_record(*ctx.doc_date, "document")
+    return _date_record(i, d, "sentence" if foreign else "clause")
 
 
 def _within(day: str, period: str) -> bool:
@@ -171,7 +462,13 @@ def _dated(d: DateMention, ctx: Context) -> bool:
     v = d.value or ""
     if not v[:4].isdigit():
         return False
+    if ctx.published and ctx.published[:4].isdigit() and not (
+            int(ctx.published[:4]) - MAX_YEARS_BACK <= int(v[:4]) <= int(ctx.published[:4])):
+        return False  # "3103 Foster Ave.": a house number read as a year
     return not (ctx.published and _is_day(d) and v[:10] > ctx.published[:10])
+
+
+MAX_YEARS_BACK = 150
 
 
 def _date_record(i: int, d: DateMention, origin: str) -> dict[str, Any]:
@@ -198,7 +495,30 @@ def document_date(ctx: Context) -> tuple[int, DateMention] | None:
     A bare clock time ("at 5 p.m.") names no day of its own, so a date that does is preferred.
     """
     found = list(_document_dates(ctx))
+    if ctx.published and len(ctx.published) >= 10:
+        # A date of the weeks before publication dates what the article reports; an older one is most often
+        # background ("born 07/19/98").
+        import datetime as dt
+
+        try:
+            pub = dt.date.fromisoformat(ctx.published[:10])
+        except ValueError:
+            pub = None
+        recent = [h for h in found if pub is not None and _days_before(h[1].value, pub) <= RECENT_DAYS]
+        found = recent or found
     return next((h for h in found if not _time_only(h[1])), found[0] if found else None)
+
+
+RECENT_DAYS = 31
+
+
+def _days_before(value: str | None, pub: Any) -> float:
+    import datetime as dt
+
+    try:
+        return (pub - dt.date.fromisoformat((value or "")[:10])).days
+    except ValueError:
+        return float("inf")
 
 
 def _time_only(d: DateMention) -> bool:

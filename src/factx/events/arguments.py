@@ -14,7 +14,10 @@ from .syntax import (
     ancestors,
     antecedent_of,
     conjuncts_of,
+    elided_passive,
+    headline_passive,
     is_passive,
+    negative_prefix,
     non_restrictive,
     small_clause,
     span_of,
@@ -57,7 +60,10 @@ def find_patient(trig: Trigger, etype: EventType) -> Token | None:
         for c in tok.children:
             if c.dep_ == "prep" and c.lower_ == "of":
                 for g in c.children:
-                    if g.dep_ == "pobj":
+                    # "the crash of 1987", "the floods of last June": a time, not what it happened to;
+                    # "in the custody of the magistrate": who holds, not who is held.
+                    if (g.dep_ == "pobj" and (g.ent_type_ not in ("DATE", "TIME") or g.lower_ == "old")
+                            and tok.lemma_.lower() not in etype.of_holder):  # "the death of a 12-year-old"
                         return g
         possessors = [c for c in tok.children if c.dep_ == "poss" and c.tag_ != "WP$"]
         if tok.dep_ == "pobj" and (tok.head.lower_ in ("in", "on", "to", "into", "through", "across") or (
@@ -79,6 +85,11 @@ def find_patient(trig: Trigger, etype: EventType) -> Token | None:
         if (tok.dep_ == "pobj" and tok.head.lower_ in ("in", "under") and tok.head.head.pos_ in ("NOUN", "PROPN")
                 and tok.head.head.lemma_.lower() not in etype.nouns):  # "deaths in custody": no participant
             return tok.head.head  # "a suspect in custody"
+        if etype.patient == "subject":
+            # "a bus accident", "a building collapse", "a student protest": the noun before it is who or what it
+            # happened to, as the subject of the verb would be ("the bus crashed").
+            return next((c for c in tok.children if c.dep_ == "compound" and c.pos_ in ("NOUN", "PROPN")
+                         and not trig.start <= c.idx < trig.end), None)
         return None
     if trig.kind == "adj":
         if tok.dep_ in PREDICATIVE_DEPS and tok.head.pos_ == "VERB":
@@ -89,10 +100,12 @@ def find_patient(trig: Trigger, etype: EventType) -> Token | None:
             subj = subject_of(tok.head if tok.dep_ != "ROOT" else tok)
             if subj is not None:
                 return subj
+            if tok.head.dep_ == "acl" and tok.head.head.pos_ in ("NOUN", "PROPN"):
+                return tok.head.head  # "two people found dead"
         if tok.dep_ in ("amod",):
             return tok.head
         return None
-    if (tok.dep_ in PREDICATIVE_DEPS and tok.tag_ == "VBN" and tok.head.pos_ == "VERB"
+    if ((tok.dep_ in PREDICATIVE_DEPS or small_clause(tok)) and tok.tag_ == "VBN" and tok.head.pos_ == "VERB"
             and not any(c.dep_ in ("nsubj", "nsubjpass") for c in tok.children)):
         obj = next((c for c in tok.head.children if c.dep_ in ("dobj", "obj")), None)
         if obj is not None:
@@ -101,7 +114,8 @@ def find_patient(trig: Trigger, etype: EventType) -> Token | None:
     if passive:
         auxpass = [c for c in tok.children if c.dep_ == "auxpass"]
         for c in tok.children:
-            if c.dep_ in PASSIVE_SUBJECTS or (c.dep_ == "nsubj" and (small_clause(tok) or auxpass)):
+            if c.dep_ in PASSIVE_SUBJECTS or (c.dep_ == "nsubj" and (small_clause(tok) or auxpass
+                                                                    or elided_passive(tok) or headline_passive(tok))):
                 return antecedent_of(c, tok)
         if auxpass and auxpass[0].lower_ == "being" and tok.dep_ in ("xcomp", "advcl", "acl", "conj"):
             # "the city seethed with two persons being killed in police firing": the absolute phrase's noun,
@@ -206,7 +220,8 @@ def named_person(verb: Token, patient: Token | None, etype: EventType, rules: Ru
         return True
     if patient.pos_ == "PRON":
         return patient.lower_ in ONE_PRONOUNS or patient.lower_ in ("them", "him", "her")
-    words = rules.participants.get(etype.participants, frozenset())
+    # Only the hand-made list: WordNet's people include "proxy" and "holder", as in "the shares held by Rada".
+    words = rules.core_participants.get(etype.participants, frozenset())
     return patient.lemma_.lower() in words or patient.lower_ in words
 
 
@@ -236,8 +251,12 @@ def participant_ok(patient: Token | None, etype: EventType, rules: Rules) -> boo
         return True
     if patient.pos_ == "PRON" and patient.lower_ in THING_PRONOUNS:
         return False  # "it will be held at the church"
-    if patient.pos_ in ("PRON", "PROPN", "NUM") or patient.ent_type_ in ("PERSON", "NORP", "ORG"):
+    if etype.participants == "person" and (
+            patient.pos_ in ("PRON", "PROPN", "NUM") or patient.ent_type_ in ("PERSON", "NORP", "ORG")):
         return True
+    if patient.pos_ in ("PRON", "NUM") or (patient.pos_ == "PROPN" and patient.ent_type_ in rules.participant_entities.get(
+            etype.participants, ("",))):
+        return True  # "the Rana Plaza collapse", "its acquisition of Widget Corp"; not "the London collapse"
     words = rules.participants.get(etype.participants, frozenset())
     suffixes = rules.participant_suffixes.get(etype.participants, ())
     for tok in conjuncts_of(patient):  # "150 BJP and VHP workers": any conjunct may name the people
@@ -254,7 +273,8 @@ def participant_ok(patient: Token | None, etype: EventType, rules: Rules) -> boo
     if part_of and patient.lemma_.lower() in PARTITIVE_HEADS:
         return participant_ok(part_of[0], etype, rules)  # "25 per cent of them", "some of the victims"
     # For an event that happens to people, a counted noun is people: "17 ramsevaks were arrested".
-    return (etype.participants == "person" and patient.tag_ == "NNS"
+    # "two more who were injured", "four others": counted, and of the people told of.
+    return (etype.participants == "person" and (patient.tag_ == "NNS" or patient.lemma_.lower() in ("more", "other"))
             and any(c.dep_ == "nummod" for c in patient.children)
             and patient.lemma_.lower() not in rules.noun_index)  # "1,000 shootings" counts events, not people
 
@@ -402,7 +422,9 @@ def told_of_people(trig: Trigger, patient: Token | None, etype: EventType) -> bo
         # "the arrest of terrorists": the people are named, if not counted.
         of_people = patient is not None and patient.tag_ == "NNS" and etype.participants == "person"
         return of_people or _plural_event_noun(tok, etype)
-    restrictive = tok.dep_ == "relcl" and not non_restrictive(tok)
+    # "the people who were arrested" names them again; "a shooting in which several people were injured" tells.
+    restrictive = (tok.dep_ == "relcl" and not non_restrictive(tok)
+                   and (patient is None or patient.i == tok.head.i or patient.tag_ in ("WP", "WDT")))
     return (trig.kind == "verb" and patient is not None and etype.participants not in ("any", "thing")
             and tok.tag_ in FINITE_TAGS and tok.dep_ not in ("acl", "amod") and not restrictive
             and not (tok.tag_ == "VBN" and not is_passive(tok) and not any(c.dep_ == "aux" for c in tok.children)))
@@ -415,3 +437,15 @@ def _plural_event_noun(tok: Token, etype: EventType) -> bool:
     """
     return (tok.tag_ == "NNS" and etype.participants == "person"
             and not any(c.lower_ in ("other", "such") for c in tok.children if c.dep_ in ("amod", "det")))
+
+
+def victim_type(trig: Trigger, patient: Token | None, etype: EventType, rules: Rules) -> str | None:
+    """The type an event noun takes when it names a person it happened to ("the shooting of a girl": an injury;
+    "the fatal shooting of a teen": a death), or None."""
+    if not etype.victim_retype or trig.kind != "noun" or patient is None:
+        return None
+    if not participant_ok(patient, EventType(name="", participants="person"), rules):
+        return None
+    mods = {c.lower_ for c in trig.token.children if c.dep_ in ("amod", "advmod") and not negative_prefix(c)}
+    table = dict(etype.victim_retype)
+    return next((t for m, t in table.items() if m and m in mods), table.get(""))

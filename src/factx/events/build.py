@@ -8,8 +8,23 @@ from spacy.tokens import Doc, Token
 from spacy.tokens import Span as SpacySpan
 
 from ..mentions.tokens import doc_text
-from ..models import DateMention, Event, Focus, MoneyMention, NumberMention, PlaceMention, Span
-from .anchors import date_for, document_city, document_date, money_for, place_for
+from ..models import (
+    DateMention,
+    Event,
+    Focus,
+    MoneyMention,
+    NumberMention,
+    PlaceMention,
+    Span,
+)
+from .anchors import (
+    date_for,
+    document_city,
+    document_date,
+    fill_anchors,
+    money_for,
+    place_for,
+)
 from .arguments import (
     PLURAL_PRONOUNS,
     by_authority,
@@ -20,6 +35,7 @@ from .arguments import (
     owner_of_body_part,
     participant_ok,
     told_of_people,
+    victim_type,
 )
 from .context import Context, Trigger
 from .counts import anaphoric_count, elliptic_part, find_count
@@ -28,13 +44,15 @@ from .incidents import (
     drop_yielding,
     drop_yielding_victims,
     link_duplicates,
+    merely_mentioned,
     renumber,
+    restated,
     take_out_the_dead,
 )
-from .modality import find_source, is_hedged, is_irrealis, is_negated
+from .modality import find_source, is_generic, is_hedged, is_irrealis, is_negated
 from .rules import EventType, Rules, load_rules
-from .syntax import is_passive, negative_prefix, past_dateline, span_of, text_at, with_changes
-from .triggers import find_triggers
+from .syntax import is_passive, past_dateline, span_of, text_at, with_changes
+from .triggers import find_triggers, retyped
 
 
 def _confidence(count: dict | None, place: dict | None, date: dict | None, patient: Token | None) -> float:
@@ -72,29 +90,29 @@ def build_events(doc: Doc, *, numbers: Sequence[NumberMention], money: Sequence[
     sent_triggers = [(sent, find_triggers(sent, rules)) for sent in doc.sents]
     ctx.doc_city = document_city(ctx)
     events: list[Event] = []
+    restatements: dict[str, str] = {}
     doc_events: list[tuple[Event, Token | None]] = []
+    prev_pairs: list[tuple[Event, Token | None]] = []
     prev_sent: SpacySpan | None = None
     for sent, triggers in sent_triggers:
         sent_events: list[tuple[Event, Token | None]] = []
         for trig in triggers:
+            trig = retyped(trig, rules)
             etype = rules.types[trig.type]
-            modifiers = {c.lower_ for c in trig.token.children if c.dep_ in ("advmod", "amod", "npadvmod")
-                         and not negative_prefix(c)}
-            # "shooting five people to death", "stabbed his wife to death": the result phrase changes the event.
-            modifiers |= {f"{c.lower_} {g.lower_}" for c in trig.token.children if c.dep_ == "prep"
-                          for g in c.children if g.dep_ == "pobj"}
-            new_type = next((t for m, t in etype.retype if m in modifiers), None)
-            if new_type is not None:
-                # "fatally shot", "mortally wounded": the modifier changes what happened.
-                trig = Trigger(new_type, trig.token, trig.start, trig.end, trig.kind)
-                etype = rules.types[new_type]
             trigger_span = trig
             if trig.kind == "noun" and trig.token.dep_ in ("dobj", "attr") and trig.token.head.lemma_.lower() in etype.light_verbs:
-                lv = trig.token.head  # "received a suspended death sentence": the verb carries the event
-                trigger_span = Trigger(trig.type, trig.token, lv.idx, lv.idx + len(lv.text), "noun")
-            if is_irrealis(trig, rules):
+                # "received a suspended death sentence", "suffered minor injuries": the verb and its noun tell the event.
+                lv = trig.token.head
+                trigger_span = Trigger(trig.type, trig.token, min(lv.idx, trig.start), max(lv.idx + len(lv.text), trig.end),
+                                       "noun")
+            if is_irrealis(trig, rules) or is_generic(trig, rules):
                 continue
             patient = owner_of_body_part(past_dateline(find_patient(trig, etype), trig), rules)
+            victim = victim_type(trig, patient, etype, rules)
+            if victim is not None:
+                # "the shooting of a nine-year-old girl": she was shot; "the fatal shooting of a teen": he died.
+                trig = Trigger(victim, trig.token, trig.start, trig.end, trig.kind)
+                etype = rules.types[victim]
             if not participant_ok(patient, etype, rules) and not (
                     trig.kind == "verb" and etype.participants == "person" and by_authority(trig.token, rules)
                     and (is_passive(trig.token) or indefinite_or_bare(patient, rules))):
@@ -119,6 +137,10 @@ def build_events(doc: Doc, *, numbers: Sequence[NumberMention], money: Sequence[
             if (count is None and not money_list and not negated and etype.count_expected and not named_doer
                     and not told_of_people(trig, patient, etype)):
                 continue
+            earlier = restated(trig, events, rules)
+            if earlier is not None and (merely_mentioned(trig, rules) or not any(
+                    t.pos_ in ("VERB", "AUX") for t in sent)):
+                continue  # "involved in the attack", a heading or a list item: named again, not told again
             place = place_for(trig, sent, ctx)
             date = date_for(trig, sent, ctx)
             source = find_source(sent, trig, rules)
@@ -141,16 +163,23 @@ def build_events(doc: Doc, *, numbers: Sequence[NumberMention], money: Sequence[
             )
             events.append(ev)
             sent_events.append((ev, patient))
+            if earlier is not None:
+                restatements[ev.id] = earlier.id
             part = elliptic_part(trig, etype, ev, ctx)
             if part is not None:
                 events.append(part[0])
                 sent_events.append(part)
         drop_yielding(events, sent_events, rules)
-        take_out_the_dead(events, sent_events, rules)
+        # "Four people were shot. Two of them died.": the dead may be part of those shot in the sentence before.
+        pairs = prev_pairs + sent_events
+        take_out_the_dead(events, pairs, rules)
+        del doc_events[len(doc_events) - len(prev_pairs):]
+        doc_events.extend(pair for pair in pairs if pair[0] in events)
+        prev_pairs = [pair for pair in pairs[len(prev_pairs):] if pair[0] in events]
         prev_sent = sent
-        doc_events.extend(pair for pair in sent_events if pair[0] in events)
-    drop_yielding_victims(doc, events, doc_events, rules)
-    return assign_incidents(link_duplicates(renumber(events)), rules, doc_text(doc))
+    drop_yielding_victims(doc, events, doc_events, rules, ctx.earlier_dates)
+    events, restatements = renumber(events, restatements)
+    return fill_anchors(assign_incidents(link_duplicates(events, restatements), rules, doc_text(doc)), ctx)
 
 
 def _is_price(etype: EventType, events: list[Event], sent: SpacySpan, rules: Rules) -> bool:

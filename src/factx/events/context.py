@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Sequence
+from dataclasses import dataclass, field
+from typing import Any, Sequence
 
 from spacy.tokens import Doc, Token
 
@@ -36,3 +36,5 @@ class Context:
     rules: Rules
     doc_date: tuple[int, DateMention] | None = None
     doc_city: tuple[int, PlaceMention] | None = None
+    # The own dates of injuries dropped for a death of the same victim, by the death's trigger offset.
+    earlier_dates: dict[int, list[dict[str, Any]]] = field(default_factory=dict)

@@ -8,10 +8,10 @@ from spacy.tokens import Doc, Token
 from spacy.tokens import Span as SpacySpan
 
 from ..models import Event, NumberMention, Span
-from .arguments import ONE_PRONOUNS, PLURAL_PRONOUNS, age_apposed
+from .arguments import ONE_PRONOUNS, PLURAL_PRONOUNS
 from .context import Context, Trigger
 from .rules import EventType, Rules
-from .syntax import conjuncts_of, mention_at, text_at, with_changes
+from .syntax import conjuncts_of, headline_passive, mention_at, text_at, with_changes
 
 SINGULAR_DETS = {"a", "an", "one", "another", "the", "this", "that", "each", "either"}
 
@@ -55,6 +55,9 @@ def _one(tok: Token, start: int, unit: str | None) -> dict[str, Any]:
             "end": end, "ref": None}
 
 
+NOT_NAMES = {"DATE", "TIME", "MONEY", "PERCENT", "QUANTITY", "CARDINAL", "ORDINAL"}
+
+
 def _single_count(patient: Token, ctx: Context) -> dict[str, Any] | None:
     """The count of one noun phrase: its number, else 1 for a singular person or thing."""
     if patient.lemma_.lower() == "total":
@@ -81,7 +84,7 @@ def _single_count(patient: Token, ctx: Context) -> dict[str, Any] | None:
         if value is not None:
             return {"value": value, "qualifier": "exact", "unit": None, "text": patient.text, "start": patient.idx,
                     "end": patient.idx + len(patient.text), "ref": None}
-    if patient.pos_ == "PRON" and patient.lower_ in ONE_PRONOUNS:
+    if patient.pos_ == "PRON" and (patient.lower_ in ONE_PRONOUNS or patient.lower_ == "another"):
         return _one(patient, patient.idx, None)
     both = patient.lower_ == "both" or ((patient.lower_ in PLURAL_PRONOUNS or patient.tag_ == "NNS") and any(
         c.lower_ == "both" and c.dep_ in ("appos", "det", "advmod", "predet") for c in patient.children))
@@ -90,21 +93,26 @@ def _single_count(patient: Token, ctx: Context) -> dict[str, Any] | None:
         return {"value": 2, "qualifier": "exact", "unit": None, "text": patient.text, "start": patient.idx,
                 "end": end, "ref": None}
     # A name counts one person; an all-capitals word is a dateline ("PINETOWN -"), not a victim.
-    if (patient.pos_ == "PROPN" and (patient.ent_type_ in ("PERSON", "") or patient.dep_ == "poss"
-                                     or age_apposed(patient))
-            and not patient.text.isupper()):
+    # The tagger often takes a victim's name for a place or an organisation ("Knowles was pronounced dead").
+    if (patient.pos_ == "PROPN" and patient.ent_type_ not in NOT_NAMES and not patient.text.isupper()):
         first = min(t.idx for t in patient.subtree if t.dep_ in ("compound", "flat") or t is patient)
         return _one(patient, first, None)
     if patient.tag_ in ("NN", "JJ") and patient.pos_ in ("NOUN", "ADJ", "PROPN"):
         det = next((c for c in patient.children if c.dep_ in ("det", "nummod", "poss")), None)
         if det is not None and (det.lower_ in SINGULAR_DETS or det.dep_ == "poss"):
             return _one(patient, det.idx, _noun_phrase_unit(patient) if patient.pos_ == "NOUN" else None)
+        if (det is None and patient.tag_ == "NN" and patient.dep_ == "nsubj" and headline_passive(patient.head)
+                and patient.lemma_.lower() in ctx.rules.participants.get("person", ())):
+            return _one(patient, patient.idx, patient.text)  # "Teen shot in Homestead": a headline's bare noun
     return None
 
 
 def find_count(patient: Token | None, trig: Trigger, ctx: Context) -> dict[str, Any] | None:
     """The count of an event: from its patient, a number by its trigger, or the number it stands for."""
     tok = trig.token
+    etype = ctx.rules.types[trig.type]
+    if not etype.count_expected and etype.participants == "any":
+        patient = None  # what an attack or a flood hit is no head count: "the bomber blew himself up"
     if patient is not None:
         members = conjuncts_of(patient)
         if len(members) > 1:
@@ -160,29 +168,31 @@ def elliptic_part(trig: Trigger, etype: EventType, ev: Event, ctx: Context) -> t
     # The phrase may be hung off the next verb up ("where six people were shot, two fatally, ...").
     trailing = [t for t in tok.sent if t.i > tok.i and t.dep_ == "npadvmod" and t.doc[t.i - 1].text == ","]
     for c in list(tok.children) + trailing[:1]:
-        if c.dep_ not in ("npadvmod", "appos", "conj") or not c.like_num or ev.negated:
+        # "six people were shot, two fatally", "four were shot, one man fatally"
+        number = c if c.like_num else next((n for n in c.children if n.dep_ == "nummod" and n.like_num), None)
+        if c.dep_ not in ("npadvmod", "appos", "conj", "dep") or number is None or ev.negated:
             continue
         adv = next((a for a in c.children if a.dep_ == "advmod" and a.lower_ in retype), None)
         if adv is None:
             continue
-        hit = _number_in([c], ctx)
+        hit = _number_in([number], ctx)
         if hit is not None:
             count = _count_record(hit, unit=None)
         else:
             from ..normalize.quantities import parse_number
 
-            value = parse_number(c.text)
+            value = parse_number(number.text)
             if value is None:
                 continue
-            count = {"value": value, "qualifier": "exact", "unit": None, "text": c.text, "start": c.idx,
-                     "end": c.idx + len(c.text), "ref": None}
+            count = {"value": value, "qualifier": "exact", "unit": None, "text": number.text, "start": number.idx,
+                     "end": number.idx + len(number.text), "ref": None}
         words = [c] + [t for g in c.children if g.dep_ == "prep" and g.lower_ == "of" for t in g.subtree]
         last = max(words, key=lambda t: t.i)
         patient = Span(text_at(c.doc, c.idx, last.idx + len(last.text)), c.idx, last.idx + len(last.text))
         start, end = adv.idx, adv.idx + len(adv.text)
         part = with_changes(ev, id=f"e{ev.id[1:]}b", type=retype[adv.lower_], trigger=Span(adv.text, start, end),
                         count=count, patient=patient, same_as=None)
-        return part, c
+        return part, number  # the number stands for part of the people told of
     return None
 
 

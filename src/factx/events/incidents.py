@@ -12,6 +12,7 @@ from spacy.tokens import Doc, Token
 
 from ..models import Event, Incident
 from .anchors import SPECIFICITY
+from .context import Trigger
 from .rules import Rules
 from .syntax import with_changes
 
@@ -25,10 +26,17 @@ def drop_yielding(events: list[Event], sent_events: list[tuple[Event, Token | No
         for other, other_patient in sent_events:
             if other is ev or other.type not in yields or other_patient is None or other.negated != ev.negated:
                 continue
-            if other_patient.i == patient.i or patient in other_patient.subtree or other_patient in patient.subtree:
+            if other_patient.i == patient.i or patient in _own_words(other_patient) or other_patient in _own_words(
+                    patient):
                 if ev in events:
                     events.remove(ev)
                 break
+
+
+def _own_words(tok: Token) -> list[Token]:
+    """A noun phrase without the phrases joined to it: "two people" of "two people and two more"."""
+    joined = [t for c in tok.children if c.dep_ in ("conj", "cc") for t in c.subtree]
+    return [t for t in tok.subtree if t not in joined]
 
 
 def take_out_the_dead(events: list[Event], sent_events: list[tuple[Event, Token | None]], rules: Rules) -> None:
@@ -59,7 +67,10 @@ def take_out_the_dead(events: list[Event], sent_events: list[tuple[Event, Token 
 
 def _part_of_those_told(tok: Token) -> bool:
     """A bare number or "two of whom/them" stands for part of the people just told of."""
-    if tok.pos_ == "NUM" and tok.like_num and not any(c.dep_ == "prep" and c.lower_ != "of" for c in tok.children):
+    # "four were shot, one fatally, at the park": a place or time hung on the number does not make it others.
+    if tok.pos_ == "NUM" and tok.like_num and not any(
+            c.dep_ == "prep" and c.lower_ not in ("of", "at", "in", "on", "near", "outside", "inside")
+            for c in tok.children):
         of = [g for c in tok.children if c.dep_ == "prep" and c.lower_ == "of" for g in c.children if g.dep_ == "pobj"]
         return not of or all(g.lower_ in ("whom", "them", "those", "these") for g in of)
     return False
@@ -72,8 +83,10 @@ def _victim_key(patient: Token) -> set[str]:
 
 
 def drop_yielding_victims(doc: Doc, events: list[Event], pairs: list[tuple[Event, Token | None]],
-                           rules: Rules) -> None:
+                           rules: Rules, earlier: dict[int, list[dict[str, Any]]] | None = None) -> None:
     """Drop an injury of one victim whom the article also reports dead ("The boy was shot ... the boy died").
+
+    ``earlier`` collects the own dates of the dropped injuries, by the trigger offset of the death that stays.
 
     The victim is the same when the names (or the head noun) agree, or, for a pronoun, when a single
     death is told in the same or the next sentence.
@@ -96,25 +109,64 @@ def drop_yielding_victims(doc: Doc, events: list[Event], pairs: list[tuple[Event
             if same:
                 if ev in events:
                     events.remove(ev)
+                    if ev.date and ev.date.get("origin") in _OWN and earlier is not None:
+                        # "She was shot on Dec. 12 ... she died on Monday": the death keeps its own day, and the
+                        # shooting's day is where the happening began.
+                        earlier.setdefault(other.trigger.start, []).append(ev.date)
                 break
 
 
-def renumber(events: list[Event]) -> list[Event]:
-    """Give the events the ids e1, e2, ... in order."""
-    return [ev if ev.id == f"e{i}" else with_changes(ev, id=f"e{i}") for i, ev in enumerate(events, 1)]
+def renumber(events: list[Event], links: dict[str, str] | None = None) -> tuple[list[Event], dict[str, str]]:
+    """Give the events the ids e1, e2, ... in order; ``links`` (id -> id) is renamed to match."""
+    new_ids = {ev.id: f"e{i}" for i, ev in enumerate(events, 1)}
+    out = [ev if ev.id == new_ids[ev.id] else with_changes(ev, id=new_ids[ev.id]) for ev in events]
+    return out, {new_ids[k]: new_ids[v] for k, v in (links or {}).items() if k in new_ids and v in new_ids}
 
 
-def link_duplicates(events: list[Event]) -> list[Event]:
-    """Link each restatement of an earlier event (same type, count and place) with ``same_as``."""
+DEFINITE = {"the", "this", "that", "these", "those"}
+
+
+def restated(trig: Trigger, events: list[Event], rules: Rules) -> Event | None:
+    """The earlier event that a definite event noun refers back to ("the attack", "Saturday's bombing"), or None."""
+    tok = trig.token
+    if trig.kind != "noun" or any(c.dep_ == "nummod" for c in tok.children):
+        return None
+    definite = any(c.dep_ == "poss" or (c.dep_ == "det" and c.lower_ in DEFINITE) for c in tok.children)
+    heading = not any(t.pos_ in ("VERB", "AUX") for t in tok.sent)  # "==The attack==", "2014 Kabul bombing*"
+    if not (definite or heading):
+        return None
+    family = rules.types[trig.type].family
+    return next((e for e in reversed(events) if not e.negated and e.type in rules.types
+                 and rules.types[e.type].family == family), None)
+
+
+def merely_mentioned(trig: Trigger, rules: Rules) -> bool:
+    """A restatement under a word of reference tells nothing new: "involved in the attack", "condemned the bombing"."""
+    if any(c.dep_ in ("relcl", "acl") for c in trig.token.children):
+        return False  # "a response to the attacks that have taken place": the clause tells it again
+    head = trig.token.head
+    words = {head.lemma_.lower(), head.lower_}
+    if head.dep_ in ("prep", "agent"):
+        words |= {head.head.lemma_.lower(), head.head.lower_}
+    return bool(words & rules.reference_heads)
+
+
+def link_duplicates(events: list[Event], restatements: dict[str, str] | None = None) -> list[Event]:
+    """Link each restatement of an earlier event with ``same_as``: the same type, count and place, or a
+    definite noun that refers back to it (``restatements``: event id -> the id of the event it restates)."""
     out: list[Event] = []
+    restatements = restatements or {}
     for ev in events:
-        same = None
-        if ev.count is not None and not ev.negated:
+        same = restatements.get(ev.id)
+        if same is None and ev.count is not None and not ev.negated:
             for prev in out:
                 if (prev.type == ev.type and prev.count is not None and prev.count.get("value") == ev.count.get("value")
                         and prev.count.get("qualifier") == ev.count.get("qualifier") and _same_place(prev.place, ev.place)):
                     same = prev.same_as or prev.id
                     break
+        elif same is not None:
+            first = next((p for p in out if p.id == same), None)
+            same = (first.same_as or first.id) if first is not None else None
         out.append(with_changes(ev, same_as=same) if same else ev)
     return out
 
@@ -180,7 +232,7 @@ def summarize_incidents(events: list[Event], rules: Rules) -> list[Incident]:
 # followed (arrests, rescues), after it.
 _FAMILY_RANK = {"violence": 0, "disaster": 0, "accident": 0, "protest": 0, "abduction": 0, "crime": 1, "business": 1,
                 "politics": 1, "casualty": 2, "relief": 3, "justice": 4}
-_OWN = ("sentence",)
+_OWN = ("clause", "sentence")
 
 
 @dataclass(slots=True)
@@ -210,8 +262,8 @@ def _own(anchor: dict[str, Any] | None) -> dict[str, Any] | None:
 
 
 def _places_differ(a: dict[str, Any] | None, b: dict[str, Any] | None) -> bool:
-    if not a or not b:
-        return False
+    if not a or not b or not a.get("country") or not b.get("country"):
+        return False  # a landmark not yet placed in a town contradicts no town
     if a.get("country") != b.get("country"):
         return True
     if a.get("admin1") and b.get("admin1") and a["admin1"] != b["admin1"]:
@@ -236,7 +288,8 @@ def _dates_differ(a: dict[str, Any] | None, b: dict[str, Any] | None) -> bool:
 def _tells_another(ev: Event, rules: Rules, text: str) -> bool:
     """Whether the event's sentence says it tells of another happening than the one before."""
     sent = text[ev.sentence.get("start", 0):ev.sentence.get("end", 0)].lower()
-    return any(cue in sent for cue in rules.incident_breaks)
+    # "Last month, a doctor was sentenced ...": a sentence that opens on another time tells another story.
+    return any(cue in sent for cue in rules.incident_breaks) or sent.lstrip().startswith(rules.incident_openers)
 
 
 def _incident_place(evs: list[Event]) -> dict[str, Any] | None:

@@ -69,6 +69,10 @@ def is_irrealis(trig: Trigger, rules: Rules) -> bool:
     tok = trig.token
     if any(c.dep_ == "aux" and c.lower_ in rules.irrealis_modals for c in tok.children):
         return True
+    if (trig.kind == "verb" and tok.dep_ == "conj" and tok.head.pos_ == "VERB"
+            and not any(c.dep_ in ("aux", "nsubj", "nsubjpass") for c in tok.children)
+            and any(c.dep_ == "aux" and c.lower_ in rules.irrealis_modals for c in tok.head.children)):
+        return True  # "must be arrested and booked": the second verb shares the modal
     auxes = {c.lemma_.lower() for c in tok.children if c.dep_ == "aux"} | {
         c.lower_ for c in tok.children if c.dep_ == "aux"}
     if tok.tag_ == "VBN" and auxes & {"have", "'ve"} and "could" in auxes and not is_passive(tok):
@@ -84,9 +88,14 @@ def is_irrealis(trig: Trigger, rules: Rules) -> bool:
         # "may be put under house arrest", "the possibility of his arrest": nor a possible one.
         # "wanted in the death of", "sought in the shooting": other prepositions name a real event the verb is about.
         gov = tok.head.head if tok.dep_ == "pobj" and tok.head.lower_ in ("for", "under", "into", "of") else tok.head
+        if tok.dep_ == "nsubj":
+            # "a storm could hit the coast": only a modal makes its subject unreal ("the bombing caused chaos").
+            return gov.pos_ in ("VERB", "AUX") and any(
+                c.dep_ == "aux" and c.lower_ in rules.irrealis_modals for c in gov.children)
         if tok.dep_ not in ("dobj", "pobj", "conj", "nsubjpass"):
             return False
-        if gov.lemma_.lower() in rules.irrealis_verbs:
+        # A noun above it makes it unreal only when it says so ("the threat of an attack"; not "the aim of the attacks").
+        if gov.lemma_.lower() in (rules.irrealis_nouns if gov.pos_ in ("NOUN", "PROPN") else rules.irrealis_verbs):
             return True
         return gov.pos_ in ("VERB", "AUX") and gov.i != tok.i and is_irrealis(
             Trigger(trig.type, gov, gov.idx, gov.idx + len(gov.text), "verb"), rules)
@@ -117,6 +126,45 @@ def is_irrealis(trig: Trigger, rules: Rules) -> bool:
         # A passive infinitive ("to be discharged") continues the chain of infinitives up to the verb of wanting.
         if anc.tag_ != "VB" and not any(c.dep_ == "aux" and c.lower_ == "to" for c in anc.children):
             return False
+    return False
+
+
+def is_generic(trig: Trigger, rules: Rules) -> bool:
+    """An event in general, a planned one, or a statistic, rather than one that happened.
+
+    "bombings are rare here", "frequent attacks", "floods often kill hundreds", "a planned strike", "the
+    number of shootings", "attacks have increased".
+    """
+    tok = trig.token
+    mods = {c.lower_ for c in tok.children if c.dep_ in ("amod", "advmod", "det", "predet", "npadvmod")}
+    if mods & rules.generic_modifiers:
+        return True
+    if trig.kind == "verb":
+        # A present-tense verb with a word of frequency tells of a habit: "floods often kill hundreds";
+        # so does a present-tense verb of habit above it: "insurgents continue to ambush convoys".
+        if tok.tag_ == "VB" and tok.head.tag_ in ("VBZ", "VBP") and tok.head.lemma_.lower() in rules.habitual_verbs:
+            return True
+        return (tok.tag_ in ("VBZ", "VBP") and not any(c.dep_ in ("aux", "auxpass") for c in tok.children)
+                and any(t.lower_ in ("every", "each") for c in tok.children if c.dep_ == "npadvmod"
+                        for t in c.subtree))
+    if trig.kind != "noun":
+        return False
+    if mods & rules.planned_modifiers:
+        return True
+    counted = any(c.dep_ == "nummod" for c in tok.children)
+    if not counted and tok.dep_ == "pobj" and tok.head.lower_ in ("of", "in"):
+        head = tok.head.head
+        if head.lemma_.lower() in rules.statistical_heads:
+            return True  # "the murder rate", "a rise in shootings"
+        if head.dep_ == "nsubj" and head.head.lemma_.lower() in rules.trend_verbs:
+            return True  # "the number of shootings has fallen"
+    bare = tok.tag_ == "NNS" and not counted and not any(c.dep_ in ("det", "poss") for c in tok.children)
+    if bare and any(c.dep_ == "amod" and c.tag_ in ("JJR", "RBR") for c in tok.children):
+        return True  # "longer jail sentences for extremists", "tougher penalties": a kind wanted, not one given
+    if bare and tok.dep_ in ("nsubj", "nsubjpass"):
+        verb = tok.head
+        return verb.lemma_.lower() in rules.trend_verbs or (
+            verb.tag_ in ("VBZ", "VBP") and verb.lemma_.lower() in rules.generic_verbs)
     return False
 
 

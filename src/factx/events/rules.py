@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+import re
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -28,10 +29,21 @@ class EventType:
     money: bool = False
     count_expected: bool = True
     price_of: tuple[str, ...] = ()  # a bare mention of this type right after one of these gives its price
-    retype: tuple[tuple[str, str], ...] = ()  # (modifier, type): "fatally shot" is a kill, not an injury
+    retype: tuple[tuple[str, str], ...] = ()
+    victim_retype: tuple[tuple[str, str], ...] = ()  # ("", injure), ("fatal", kill): "the shooting of a girl"  # (modifier, type): "fatally shot" is a kill, not an injury
     yields_to: tuple[str, ...] = ()  # dropped when an event of one of these types has the same patient
     instrument_verbs: tuple[str, ...] = ()  # triggers only with a weapon or a body part: "a bullet struck him"
     strict_verbs: tuple[str, ...] = ()  # verbs of many senses ("hold"): the patient must be named as a person
+    exclude_with: tuple[str, ...] = ()  # words beside the trigger that give it another sense: "a storm of criticism"
+    exclude_word_with: tuple[tuple[str, tuple[str, ...]], ...] = ()  # per trigger word: {"critical": ["of"]}
+    requires_word_with: tuple[tuple[str, tuple[str, ...]], ...] = ()  # per trigger word: {"body": ["find"]}
+    of_is_metaphor: bool = False
+    of_holder: tuple[str, ...] = ()  # nouns whose "of" phrase names the holder: "the custody of the police"  # "a flood of imports": an "of" phrase makes the word a figure of speech
+    exclude_heads: tuple[str, ...] = ()  # words above the trigger that give it another role: "on charges of"
+    requires_with: tuple[str, ...] = ()  # for a trigger of many senses, the words beside it that give this one
+    acled: tuple[str, str | None] | None = None  # ACLED (event type, sub-event type)
+    cameo: str | None = None  # CAMEO root code, "01" to "20"
+    kairos: str | None = None  # KAIROS event type, e.g. "Conflict.Attack.DetonateExplode"
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -52,29 +64,64 @@ class Rules:
     irrealis_verbs: frozenset[str] = frozenset()
     irrealis_modals: frozenset[str] = frozenset()
     participant_suffixes: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    participant_entities: dict[str, tuple[str, ...]] = field(default_factory=dict)  # names that may be one of them
+    core_participants: dict[str, frozenset[str]] = field(default_factory=dict)  # the hand-made lists alone
     wound_instruments: frozenset[str] = frozenset()
     body_parts: frozenset[str] = frozenset()
-    incident_breaks: tuple[str, ...] = ()  # "in a separate incident": the sentence tells of another happening
+    incident_breaks: tuple[str, ...] = ()
+    incident_openers: tuple[str, ...] = ()  # "last month, ...": opening a sentence, another time, another story  # "in a separate incident": the sentence tells of another happening
     additive_cues: frozenset[str] = frozenset()  # "two others were also hurt": victims added to those told
+    occurrence_heads: frozenset[str] = frozenset()  # "crash site": a trigger modifying one of these still happened
+    generic_modifiers: frozenset[str] = frozenset()  # "frequent attacks": events in general, not one that happened
+    planned_modifiers: frozenset[str] = frozenset()  # "a planned attack": one that has not happened
+    statistical_heads: frozenset[str] = frozenset()  # "the murder rate", "the number of shootings"
+    trend_verbs: frozenset[str] = frozenset()  # "attacks have increased": a trend, not an event
+    reference_heads: frozenset[str] = frozenset()  # "involved in the attack": a mention, not a telling
+    irrealis_nouns: frozenset[str] = frozenset()  # "the threat of an attack", "calls for his arrest"
+    aftermath_words: frozenset[str] = frozenset()  # "flood-hit", "quake-stricken": the event did happen
+    measure_words: frozenset[str] = frozenset()  # "an earthquake of magnitude 6.1": no figure of speech
+    locative_prepositions: frozenset[str] = frozenset()  # "in", "at", "near": a phrase that says where
+    landmark_nouns: frozenset[str] = frozenset()  # "a bakery", "the station": where an event can be
+    comparison_words: frozenset[str] = frozenset()  # "the worst since the bombing in Madrid"
+    dated_by_own_clause: frozenset[str] = frozenset()
+    target_is_place: frozenset[str] = frozenset()  # families whose object may be where: "bombed a market"  # families whose events never borrow the happening's date
+    area_nouns: dict[str, str] = field(default_factory=dict)  # "the city" -> city: points back to a place named
+    lemmas: frozenset[str] = frozenset()  # every trigger lemma (see trigger_lemmas)
+    habitual_verbs: frozenset[str] = frozenset()  # "insurgents continue to ambush convoys"
+    generic_verbs: frozenset[str] = frozenset()  # "bombings are rare": in the present, events in general
     instrument_index: dict[str, str] = field(default_factory=dict)
     verb_index: dict[str, str] = field(default_factory=dict)
     noun_index: dict[str, str] = field(default_factory=dict)
     adj_index: dict[str, str] = field(default_factory=dict)
     phrases: dict[str, tuple[str, str, tuple[str, ...]]] = field(default_factory=dict)
+    particle_verbs: dict[str, str] = field(default_factory=dict)  # "blow up" -> explosion, also as "blew it up"
+    verb_objects: dict[str, str] = field(default_factory=dict)  # "claim lives" -> kill, also "claimed nine lives"
+    forms: dict[str, dict[str, str]] = field(default_factory=dict)  # {"verb": {"fined": "fine"}}: for a wrong lemma
 
     def trigger_lemmas(self) -> frozenset[str]:
         """Every lemma that is a trigger or the first word of a multiword trigger."""
-        return frozenset(self.verb_index) | frozenset(self.noun_index) | frozenset(self.adj_index) | frozenset(
-            self.instrument_index) | frozenset(parts[0] for _, _, parts in self.phrases.values())
+        return self.lemmas
 
 
-_TYPE_KEYS = {"family", "verbs", "nouns", "adjectives", "light_verbs", "intransitive", "patient", "participants",
+# Read by the lexicon build script, not by the rule layer.
+_BUILD_KEYS = {"wordnet"}
+_TYPE_KEYS = {"victim_retype", "family", "acled", "cameo", "kairos", "exclude_with", "exclude_heads", "requires_with",
+              "exclude_word_with", "requires_word_with", "of_is_metaphor", "of_holder", "wordnet", "verbs", "nouns", "adjectives", "light_verbs", "intransitive", "patient", "participants",
               "money", "count_expected", "price_of", "retype", "yields_to", "instrument_verbs",
               "strict_verbs"}
 
 
 _LIST_KEYS = {"verbs", "nouns", "adjectives", "light_verbs", "intransitive", "price_of", "yields_to",
-              "instrument_verbs", "strict_verbs"}
+              "instrument_verbs", "strict_verbs", "exclude_with", "exclude_heads", "requires_with",
+              "of_holder"}
+_WORD_SETS = ("reporting_verbs", "hedge_words", "hedge_verbs", "negation_words", "uncertainty_complementizers",
+              "agentive_causes", "irrealis_verbs", "irrealis_modals", "wound_instruments", "body_parts",
+              "additive_cues", "occurrence_heads", "generic_modifiers", "planned_modifiers", "statistical_heads",
+              "trend_verbs", "generic_verbs", "irrealis_nouns", "reference_heads", "habitual_verbs",
+              "aftermath_words", "measure_words",
+              "locative_prepositions", "comparison_words", "dated_by_own_clause",
+              "target_is_place")
+_WORD_TUPLES = ("reporting_prepositions", "negated_patients", "incident_breaks", "incident_openers")
 
 
 def _merge(base: dict[str, Any], extra: dict[str, Any], *, name: str) -> dict[str, Any]:
@@ -108,7 +155,7 @@ def _merge(base: dict[str, Any], extra: dict[str, Any], *, name: str) -> dict[st
                                      f"'joins' list of families")
                 entry = out.setdefault("families", {}).setdefault(fname, {"joins": []})
                 entry["joins"] = list(dict.fromkeys(entry.get("joins", []) + joins))
-        elif key in ("participants", "participant_suffixes") and isinstance(value, dict):
+        elif key in ("participants", "participant_suffixes", "participant_entities") and isinstance(value, dict):
             for pname, words in value.items():
                 out.setdefault(key, {})
                 out[key][pname] = list(dict.fromkeys(out[key].get(pname, []) + list(words)))
@@ -147,6 +194,8 @@ def _check_types(data: dict[str, Any], *, name: str) -> None:
         if not isinstance(retype, dict) or not all(isinstance(k, str) and v in data["types"]
                                                    for k, v in retype.items()):
             raise RulesError(f"{name}: event type {tname!r}: 'retype' must map modifier words to known event types")
+        if any(t not in data["types"] for t in (spec.get("victim_retype") or {}).values()):
+            raise RulesError(f"{name}: event type {tname!r}: 'victim_retype' names an unknown event type")
         if any(t not in data["types"] for t in spec.get("yields_to", [])):
             raise RulesError(f"{name}: event type {tname!r}: 'yields_to' names an unknown event type")
         if spec.get("family", "other") not in data.get("families", {}) and spec.get("family", "other") != "other":
@@ -196,40 +245,51 @@ def read_rules_file(path: str | Path) -> dict[str, Any]:
     return data
 
 
+def _event_type(name: str, spec: dict[str, Any]) -> EventType:
+    fields: dict[str, Any] = {}
+    for key, value in spec.items():
+        if key in _BUILD_KEYS:
+            continue
+        if key == "acled":
+            fields[key] = (value["event_type"], value.get("sub_event_type")) if value else None
+        elif key in ("retype", "victim_retype"):
+            fields[key] = tuple(value.items())
+        elif key in ("exclude_word_with", "requires_word_with"):
+            fields[key] = tuple((word, tuple(others)) for word, others in value.items())
+        else:
+            fields[key] = tuple(value) if isinstance(value, list) else value
+    return EventType(name=name, **fields)
+
+
 @lru_cache(maxsize=8)
 def load_rules(extra_files: tuple[str, ...] = ()) -> Rules:
     """Load the built-in event rules, lay ``extra_files`` over them, validate and index them."""
-    base = json.loads(resources.files("factx").joinpath("data/events.json").read_text(encoding="utf-8"))
+    data = resources.files("factx").joinpath("data")
+    base = json.loads(data.joinpath("events.json").read_text(encoding="utf-8"))
     _check_types(base, name="factx/data/events.json")
+    lexicon = json.loads(data.joinpath("events_lexicon.json").read_text(encoding="utf-8"))
+    replaced: set[str] = set()
     for path in extra_files:
-        base = _merge(base, read_rules_file(path), name=str(path))
+        extra = read_rules_file(path)
+        replaced |= {t for t, spec in (extra.get("types") or {}).items() if isinstance(spec, dict) and spec.get("replace")}
+        base = _merge(base, extra, name=str(path))
         _check_types(base, name=str(path))
-    types = {}
-    for tname, spec in base["types"].items():
-        types[tname] = EventType(
-            name=tname,
-            **{k: tuple(v) if isinstance(v, list) else tuple(v.items()) if isinstance(v, dict) else v
-               for k, v in spec.items()},
-        )
+    core = {k: frozenset(v) for k, v in base["participants"].items()}
+    for pname, words in lexicon.get("participants", {}).items():
+        base["participants"][pname] = list(base["participants"].get(pname, [])) + list(words)
+    types = {tname: _event_type(tname, spec) for tname, spec in base["types"].items()}
     rules = Rules(
         types=types,
         families={k: frozenset(v.get("joins", ())) | {k} for k, v in base.get("families", {}).items()},
         participants={k: frozenset(v) for k, v in base["participants"].items()},
-        reporting_verbs=frozenset(base["reporting_verbs"]),
-        reporting_prepositions=tuple(base["reporting_prepositions"]),
-        hedge_words=frozenset(base["hedge_words"]),
-        hedge_verbs=frozenset(base["hedge_verbs"]),
-        negation_words=frozenset(base["negation_words"]),
-        negated_patients=tuple(base["negated_patients"]),
-        uncertainty_complementizers=frozenset(base["uncertainty_complementizers"]),
-        agentive_causes=frozenset(base.get("agentive_causes", [])),
-        irrealis_verbs=frozenset(base.get("irrealis_verbs", [])),
-        irrealis_modals=frozenset(base.get("irrealis_modals", [])),
         participant_suffixes={k: tuple(v) for k, v in base.get("participant_suffixes", {}).items()},
-        wound_instruments=frozenset(base.get("wound_instruments", [])),
-        body_parts=frozenset(base.get("body_parts", [])),
-        incident_breaks=tuple(base.get("incident_breaks", [])),
-        additive_cues=frozenset(base.get("additive_cues", [])),
+        participant_entities={k: tuple(v) for k, v in base.get("participant_entities", {}).items()},
+        core_participants=core,
+        **{k: frozenset(base.get(k, ())) for k in _WORD_SETS},
+        **{k: tuple(base.get(k, ())) for k in _WORD_TUPLES},
+        forms=lexicon.get("forms", {}),
+        area_nouns=dict(base.get("area_nouns", {})),
+        landmark_nouns=frozenset(base.get("landmark_nouns", [])) | frozenset(lexicon.get("landmark_nouns", [])),
     )
     for t in types.values():
         for w in t.instrument_verbs:
@@ -237,9 +297,49 @@ def load_rules(extra_files: tuple[str, ...] = ()) -> Rules:
         for kind, words, index in (("verb", t.verbs, rules.verb_index), ("noun", t.nouns, rules.noun_index),
                                    ("adj", t.adjectives, rules.adj_index)):
             for w in words:
-                parts = tuple(w.lower().split())
-                if len(parts) > 1:
-                    rules.phrases.setdefault(f"{t.name}|{kind}|{w.lower()}", (t.name, kind, parts))
-                else:
-                    index.setdefault(parts[0], t.name)
-    return rules
+                _index(rules, t.name, kind, w, index)
+    # Words from WordNet come last: a word of the hand-made lists keeps the type it has there.
+    for tname, words in lexicon.get("types", {}).items():
+        if tname in types and tname not in replaced:
+            for kind, key, index in (("verb", "verbs", rules.verb_index), ("noun", "nouns", rules.noun_index)):
+                for w in words.get(key, ()):
+                    _index(rules, tname, kind, w, index)
+    lemmas = frozenset(rules.verb_index) | frozenset(rules.noun_index) | frozenset(rules.adj_index) | frozenset(
+        rules.instrument_index) | frozenset(parts[0] for _, _, parts in rules.phrases.values())
+    return replace(rules, lemmas=lemmas)
+
+
+PARTICLES = {"up", "down", "off", "out", "in", "over", "away", "back", "on"}
+DETERMINERS = {"a", "an", "the", "its", "their", "his", "her"}
+
+
+def _index(rules: Rules, tname: str, kind: str, word: str, index: dict[str, str]) -> None:
+    # The tokenizer splits "sit-in" into sit, -, in: a hyphenated word is matched as a phrase of its parts.
+    parts = tuple(p for w in word.lower().split() for p in re.split(r"(-)", w) if p)
+    if len(parts) > 1:
+        rules.phrases.setdefault(f"{tname}|{kind}|{word.lower()}", (tname, kind, parts))
+        if kind == "verb" and len(parts) == 2 and parts[1] in PARTICLES:
+            rules.particle_verbs.setdefault(" ".join(parts), tname)
+        elif kind == "verb" and (len(parts) == 2 or (len(parts) == 3 and parts[1] in DETERMINERS)):
+            rules.verb_objects.setdefault(f"{parts[0]} {parts[-1]}", tname)
+    else:
+        index.setdefault(parts[0], tname)
+
+
+def describe_types(rules: Rules) -> list[dict[str, Any]]:
+    """The inventory as plain data, one entry a type: family, ACLED, CAMEO and KAIROS classes, triggers."""
+    out = []
+    for t in rules.types.values():
+        phrases = {"verb": [], "noun": [], "adj": []}
+        for tname, kind, parts in rules.phrases.values():
+            if tname == t.name:
+                phrases[kind].append(" ".join(parts))
+        words = {kind: sorted({w for w, n in index.items() if n == t.name} | set(phrases[kind]))
+                 for kind, index in (("verb", rules.verb_index), ("noun", rules.noun_index), ("adj", rules.adj_index))}
+        out.append({
+            "type": t.name, "family": t.family,
+            "acled": {"event_type": t.acled[0], "sub_event_type": t.acled[1]} if t.acled else None,
+            "cameo": t.cameo, "kairos": t.kairos, "participants": t.participants,
+            "verbs": words["verb"], "nouns": words["noun"], "adjectives": words["adj"],
+        })
+    return out

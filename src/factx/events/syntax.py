@@ -89,10 +89,21 @@ def subject_of(tok: Token) -> Token | None:
         return subject_of(tok.head)
     if tok.dep_ in ("xcomp", "pcomp") and tok.head.pos_ == "VERB":
         return subject_of(tok.head)
+    if (tok.dep_ == "pcomp" and tok.head.pos_ == "ADP" and tok.head.head.pos_ in ("VERB", "AUX")
+            and any(c.dep_ == "auxpass" for c in tok.children)):
+        return subject_of(tok.head.head)  # "a boy is in critical condition after being shot"
     if tok.dep_ == "dep" and tok.head.pos_ == "VERB" and tok.head.tag_ == "VBD":
         return subject_of(tok.head)  # "police sentries posted there killed one": a reduced relative read as the verb
     if tok.dep_ == "advcl" and tok.tag_ == "VBG" and tok.head.pos_ == "VERB":
         return subject_of(tok.head)  # "police opened fire, killing two": the participle shares the subject
+    if tok.dep_ == "ROOT" and tok.tag_ in ("VBD", "VBZ", "VBP"):
+        # "According to the Sheriff's Department, Damon Sochko, 16, of Morgantown, died": the name was read as
+        # an apposition of the noun before it, and the verb was left without a subject.
+        left = next((t for t in reversed(tok.doc[tok.sent.start:tok.i]) if not t.is_punct), None)
+        while left is not None and left.dep_ != "appos" and left.head.i < tok.i and left.head.i != left.i:
+            left = left.head
+        if left is not None and left.dep_ == "appos" and left.pos_ in ("PROPN", "NOUN"):
+            return left
     return None
 
 
@@ -105,13 +116,44 @@ def is_passive(tok: Token) -> bool:
     # an active verb the parser hung off the noun before it ("dharwad: police arrested over 50 workers").
     if any(c.dep_ in ("dobj", "obj") for c in tok.children):
         return False
+    if (tok.tag_ == "VBN" and tok.dep_ == "conj" and tok.head.pos_ == "VERB"
+            and not any(c.dep_ in ("nsubj", "aux") for c in tok.children)):
+        return is_passive(tok.head)  # "she was arrested and charged": the participle shares the passive
+    if elided_passive(tok) or headline_passive(tok):
+        return True
     return tok.tag_ == "VBN" and (tok.dep_ in ("acl", "amod") or small_clause(tok))
 
 
 def small_clause(tok: Token) -> bool:
-    """A bare participle predicated of an object ("found three people shot")."""
-    return (tok.tag_ == "VBN" and tok.dep_ in PREDICATIVE_DEPS
+    """A bare participle predicated of an object ("found three people shot", "left four people injured")."""
+    return (tok.tag_ == "VBN" and (tok.dep_ in PREDICATIVE_DEPS or (tok.dep_ == "advcl" and tok.head.lemma_ in
+                                                                     RESULT_VERBS))
             and not any(c.dep_ in ("aux", "auxpass") for c in tok.children))
+
+
+# Verbs whose object takes a participle that says what became of it: "left four people injured".
+RESULT_VERBS = {"leave", "render"}
+
+
+def headline_passive(tok: Token) -> bool:
+    """A headline's participle with its auxiliary dropped: "Four people shot in Trenton", "Teen shot", "One killed"."""
+    if tok.tag_ not in ("VBD", "VBN") or tok.dep_ not in ("ROOT", "ccomp", "conj"):
+        return False
+    if any(c.dep_ in ("aux", "auxpass", "dobj", "nsubjpass", "ccomp", "xcomp") or (c.dep_ == "prep" and c.lower_ in (
+            "at", "into", "on", "toward", "towards")) for c in tok.children):
+        return False
+    subj = next((c for c in tok.children if c.dep_ == "nsubj"), None)
+    # A counted subject ("Four people", "One") or a bare one ("Teen", "Man") is headline style; "The gunman fired"
+    # or "He shot" is not.
+    return subj is not None and (subj.like_num or any(c.dep_ == "nummod" for c in subj.children) or (
+        subj.pos_ == "NOUN" and not any(c.dep_ in ("det", "poss") for c in subj.children)))
+
+
+def elided_passive(tok: Token) -> bool:
+    """A participle joined to a clause with its own subject and no auxiliary: "two were dead and four others
+    injured" (were injured)."""
+    return (tok.tag_ == "VBN" and tok.dep_ in ("conj", "relcl") and any(c.dep_ == "nsubj" and c.tag_ not in (
+        "WDT", "WP") for c in tok.children) and not any(c.dep_ in ("aux", "auxpass", "dobj") for c in tok.children))
 
 
 def conjuncts_of(tok: Token) -> list[Token]:

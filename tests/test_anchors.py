@@ -1,0 +1,119 @@
+"""Each event's own place and date, what it borrows from its incident, and the incidents of one article."""
+
+from __future__ import annotations
+
+import factx
+
+PUBLISHED = "2016-06-06"  # a Monday
+
+
+def record(nlp, text: str, published: str | None = PUBLISHED):
+    """Extract one text."""
+    return factx.extract(text, published=published, nlp=nlp)
+
+
+def first(rec, etype: str):
+    """The first asserted event of a type."""
+    return next(e for e in rec.events if e.type == etype and not e.negated)
+
+
+class TestOwnPlace:
+    def test_landmark_with_the_city_that_holds_it(self, nlp):
+        text = "A bomb exploded at a mosque in Kabul on Friday."
+        ev = first(record(nlp, text), "bombing")
+        assert (ev.place["name"], ev.place["landmark"], ev.place["origin"]) == ("Kabul", "mosque", "clause")
+        assert text[ev.place["start"]:ev.place["end"]] == ev.place["text"] == "a mosque in Kabul"
+
+    def test_target_of_an_attack_is_where_it_happened(self, nlp):
+        text = "The explosion targeted a bakery on a busy street in Lyon."
+        ev = first(record(nlp, text), "explosion")
+        assert ev.place["name"] == "Lyon" and ev.place["landmark"]
+
+    def test_street_a_few_phrases_down(self, nlp):
+        text = "A man was shot dead when he answered a knock at his door in Deerpark Road."
+        ev = first(record(nlp, text), "kill")
+        assert ev.place["landmark"] == "Deerpark Road"
+
+    def test_area_word_points_back_to_the_place_named_before(self, nlp):
+        text = "Belfast was tense on Friday. Later, gunmen opened fire in the city, killing two men."
+        ev = first(record(nlp, text), "kill")
+        assert (ev.place["name"], ev.place["text"]) == ("Belfast", "the city")
+
+    def test_unknown_place_name_in_a_locative(self, nlp):
+        text = "Fighters were killed in attacks in Badia al-Sukhnah, in eastern Syria."
+        ev = first(record(nlp, text), "attack")
+        assert "Badia al-Sukhnah" in ev.place["text"]
+
+    def test_place_of_another_event_is_not_borrowed(self, nlp):
+        text = "Two men were shot in Dallas on Sunday, a week after three people were killed in Houston."
+        rec = record(nlp, text)
+        assert first(rec, "injure").place["name"] == "Dallas"
+        assert first(rec, "kill").place["name"] == "Houston"
+
+    def test_neighbourhood_is_kept_as_the_landmark_of_its_city(self, nlp):
+        text = "DALLAS -- A girl was shot in Southeast Dallas on Thursday, police said."
+        ev = first(record(nlp, text), "injure")
+        assert (ev.place["name"], ev.place["landmark"]) == ("Dallas", "Southeast Dallas")
+
+
+class TestBorrowedPlace:
+    def test_incident_place(self, nlp):
+        text = "A gunman killed three people at a mall in Omaha on Saturday. Police arrested a suspect on Sunday."
+        arrest = first(record(nlp, text), "arrest")
+        assert (arrest.place["name"], arrest.place["origin"]) == ("Omaha", "incident")
+
+    def test_dateline(self, nlp):
+        text = "SPRINGFIELD, Ill. -- Two men were wounded early Sunday, police said."
+        ev = first(record(nlp, text), "injure")
+        assert (ev.place["name"], ev.place["origin"]) == ("Springfield", "dateline")
+
+
+class TestDates:
+    def test_own_date_first(self, nlp):
+        text = "A gunman killed three people at a mall in Omaha on Saturday. Police arrested a suspect on Sunday."
+        rec = record(nlp, text)
+        assert first(rec, "kill").date["value"] == "2016-06-04"
+        assert (first(rec, "arrest").date["value"], first(rec, "arrest").date["origin"]) == ("2016-06-05", "clause")
+
+    def test_legal_event_does_not_take_the_crime_date(self, nlp):
+        text = ("A man was shot dead in Toledo on March 3, 2014. On Monday, his killer was sentenced to life "
+                "in prison. The judge said he had shown no remorse.")
+        rec = record(nlp, text)
+        assert first(rec, "kill").date["value"] == "2014-03-03"
+        assert first(rec, "sentence").date["value"] == "2016-06-06"
+
+    def test_the_happening_began_on_its_earliest_day(self, nlp):
+        text = ("A woman was shot on Dec. 12 in her apartment. She died on Monday, police said. Her daughter was "
+                "also wounded.")
+        rec = record(nlp, text, published="2016-12-22")
+        assert first(rec, "kill").date["value"] == "2016-12-19"
+        assert first(rec, "injure").date["value"] == "2016-12-12"
+
+    def test_house_number_is_no_year(self, nlp):
+        text = "The victim was shot in front of 3103 Foster Ave. on Sunday."
+        ev = first(record(nlp, text, published="2017-01-22"), "injure")
+        assert ev.date["value"] == "2017-01-22"
+
+
+class TestIncidents:
+    def test_counts_follow_the_text(self, nlp):
+        text = ("Three people were killed and five wounded in a shooting in Dallas on Sunday. "
+                "A fourth victim died on Monday.")
+        rec = record(nlp, text)
+        assert len(rec.incidents) == 1
+        inc = rec.incidents[0]
+        assert inc.counts["kill"]["value"] == 4 and len(inc.counts["kill"]["events"]) == 2
+        assert inc.counts["injure"]["value"] == 5 and inc.types[0] == "shooting"
+
+    def test_separate_incident(self, nlp):
+        text = ("Two men were shot in Chicago on Sunday. In a separate incident, a woman was killed in Detroit "
+                "on Saturday.")
+        rec = record(nlp, text)
+        assert len(rec.incidents) == 2
+        assert {i.place["name"] for i in rec.incidents} == {"Chicago", "Detroit"}
+
+    def test_each_event_names_its_incident(self, nlp):
+        text = "Police arrested 12 protesters in Paris on Monday. Two officers were injured."
+        rec = record(nlp, text)
+        ids = {i.id for i in rec.incidents}
+        assert all(e.incident in ids for e in rec.events if not e.negated)
