@@ -144,11 +144,14 @@ def cli() -> None:
               help="Replace an existing database (-o FILE.db); JSON, JSONL and CSV files are always replaced.")
 @click.option("--scheduler", default=None, metavar="ADDRESS",
               help="Run on a Dask cluster (tcp://host:8786); needs the factx[dask] extra.")
+@click.option("--incidents", "incidents_path", default=None, metavar="FILE",
+              help="Also group the records of this run into incidents across articles (factx-incident/1 JSONL); "
+                   "with -o FILE.db they are stored in the database too.")
 def extract(paths: tuple[str, ...], output: str, fmt: str | None, pretty: bool, published: str | None,
             glob: str, input_format: str | None, countries: tuple[str, ...], rules: tuple[str, ...],
             model: str | None, max_chars: int, errors_path: str | None, strict: bool, include_text: bool,
             quiet: bool, jobs: int | None, unordered: bool, resume: bool, overwrite: bool,
-            scheduler: str | None) -> None:
+            scheduler: str | None, incidents_path: str | None) -> None:
     """Extract facts from articles: files, folders (recursive), '-' for stdin, or JSONL datasets.
 
     One article gives one JSON object; several articles give JSON Lines, one object per article,
@@ -163,6 +166,7 @@ def extract(paths: tuple[str, ...], output: str, fmt: str | None, pretty: bool, 
       factx extract articles.jsonl --format csv -o events.csv
       factx extract corpus/ -o facts.db --resume
       factx extract corpus/ --scheduler tcp://10.0.0.5:8786 -o facts.jsonl
+      factx extract corpus/ --incidents incidents.jsonl -o facts.jsonl
     """
     from .api import Settings
     from .read import iter_articles
@@ -183,6 +187,8 @@ def extract(paths: tuple[str, ...], output: str, fmt: str | None, pretty: bool, 
     if fmt == "sqlite" and not os.path.isdir(os.path.dirname(os.path.abspath(output))):
         raise click.BadParameter(f"folder {os.path.dirname(os.path.abspath(output))!r} does not exist",
                                  param_hint="'-o' / '--output'")
+    if incidents_path is not None and incidents_path in ("-", output):
+        raise click.UsageError("--incidents needs a file of its own, not stdout or the -o file")
     try:
         settings = Settings(model=model, countries=countries, rules=tuple(rules))
         _check_rules(settings)
@@ -198,6 +204,7 @@ def extract(paths: tuple[str, ...], output: str, fmt: str | None, pretty: bool, 
         with _deferred_interrupts() as critical:
             with _output_writer(output, fmt=fmt, resume=resume, overwrite=overwrite, pretty=pretty,
                                 include_text=include_text) as (writer, done):
+                grouper = _grouper(output if resume and done else None, fmt=fmt) if incidents_path else None
                 err_fh = open(errors_path, "a" if resume else "w", encoding="utf-8") if errors_path else None
                 items = _skip_done(articles, done, progress) if done else articles
                 # closing() stops the workers as soon as the loop is left, by an error or an interrupt.
@@ -208,6 +215,8 @@ def extract(paths: tuple[str, ...], output: str, fmt: str | None, pretty: bool, 
                         with critical:
                             if not isinstance(item, Failure):
                                 item = _write(writer, item)
+                                if grouper is not None and not isinstance(item, Failure):
+                                    grouper.add(item if isinstance(item, dict) else item.to_dict())
                             if isinstance(item, Failure):
                                 state["failed"] += 1
                                 _say(progress, f"Error: {_message(item)}")
@@ -219,6 +228,10 @@ def extract(paths: tuple[str, ...], output: str, fmt: str | None, pretty: bool, 
                             progress.update(1)
                         if isinstance(item, Failure) and (strict or single):
                             raise _Stop()
+                if grouper is not None:
+                    found = _write_incidents(grouper, incidents_path, quiet=quiet, scheduler=scheduler)
+                    if fmt == "sqlite":
+                        writer.write_incidents(found)
     except _Stop:
         sys.exit(1)
     except KeyboardInterrupt:
@@ -292,6 +305,50 @@ def _records(articles, settings, *, jobs: int = 1, ordered: bool = True, schedul
     from .batch import extract_records
 
     yield from extract_records(articles, jobs=jobs, settings=settings, ordered=ordered, include_text=include_text)
+
+
+def _grouper(resumed: str | None, *, fmt: str = "jsonl"):
+    """A grouper of incidents across articles, holding the records already in a resumed output file."""
+    from .incidents import IncidentGrouper
+
+    grouper = IncidentGrouper()
+    if resumed:
+        for rec in _stored_records([resumed], sqlite=fmt == "sqlite"):
+            grouper.add(rec)
+    return grouper
+
+
+def _stored_records(paths, *, sqlite: bool | None = None):
+    """The factx/1 records saved in JSONL files, folders of them, '-' or factx databases."""
+    from .incidents import iter_records
+
+    for path in paths:
+        if sqlite if sqlite is not None else (path != "-" and os.path.isfile(path) and _is_database(path)):
+            from .sqlite import iter_records as db_records
+
+            yield from db_records(path)
+        else:
+            yield from iter_records([path])
+
+
+def _write_incidents(grouper, path: str, *, quiet: bool, scheduler: str | None = None) -> list[dict]:
+    """Group and write the incidents atomically, with a summary on stderr unless quiet; return them."""
+    from .incidents import write_incidents
+
+    if scheduler:
+        from .dask import group_distributed
+
+        incidents = grouper.incidents(group=lambda units: group_distributed(units, scheduler=scheduler,
+                                                                            rules=grouper.rules))
+    else:
+        incidents = grouper.incidents()
+    with open_output(path) as fh:
+        n = write_incidents(incidents, fh)
+    if not quiet:
+        note = f"; {grouper.left_out} passing mention(s) of no incident of their own left out" if grouper.left_out else ""
+        click.echo(f"{n} incident(s) from {len(grouper.units)} article incident(s) of {grouper.records} record(s)"
+                   f"{note}", err=True)
+    return incidents
 
 
 def _is_database(path: str) -> bool:
@@ -519,14 +576,48 @@ def show(paths: tuple[str, ...], as_html: bool, output: str, no_color: bool, wid
 
 
 @cli.command()
-def schema() -> None:
-    """Print the JSON Schema of the factx/1 record.
+@click.argument("paths", nargs=-1, required=True, metavar="PATH...")
+@click.option("-o", "--output", default="-", show_default=True, metavar="FILE",
+              help="Write here instead of stdout (atomically: nothing is written when the input is bad).")
+@click.option("--scheduler", default=None, metavar="ADDRESS",
+              help="Group on a Dask cluster (tcp://host:8786), partitioned by region and date window.")
+@click.option("-q", "--quiet", is_flag=True, help="Print nothing on stderr but errors.")
+def incidents(paths: tuple[str, ...], output: str, scheduler: str | None, quiet: bool) -> None:
+    """Group the events of many articles into incidents: one factx-incident/1 JSON line per incident.
+
+    PATH is saved output of `factx extract` (JSON Lines, a folder of .jsonl/.json files, a factx
+    database, or '-').
+    One shooting told by five articles is one incident, with its figures reconciled.
 
     \b
-    Example:
-      factx schema > factx-1.schema.json
+    Examples:
+      factx incidents facts.jsonl -o incidents.jsonl
+      factx extract corpus/ -o facts.jsonl && factx incidents facts.jsonl > incidents.jsonl
+      factx incidents facts/ --scheduler tcp://10.0.0.5:8786 -o incidents.jsonl
     """
-    click.echo(resources.files("factx").joinpath("data/schema.json").read_text(encoding="utf-8"), nl=False)
+    from .incidents import IncidentGrouper
+
+    try:
+        grouper = IncidentGrouper()
+        for rec in _stored_records(paths):
+            grouper.add(rec)
+        _write_incidents(grouper, output, quiet=quiet, scheduler=scheduler)
+    except FactxError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+@cli.command()
+@click.option("--incident", is_flag=True, help="The schema of factx-incident/1 (`factx incidents`) instead.")
+def schema(incident: bool) -> None:
+    """Print the JSON Schema of the factx/1 record (or, with --incident, of factx-incident/1).
+
+    \b
+    Examples:
+      factx schema > factx-1.schema.json
+      factx schema --incident > factx-incident-1.schema.json
+    """
+    name = "data/incident_schema.json" if incident else "data/schema.json"
+    click.echo(resources.files("factx").joinpath(name).read_text(encoding="utf-8"), nl=False)
 
 
 @cli.command("types")

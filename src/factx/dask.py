@@ -171,3 +171,65 @@ def extract_bag(source: Sequence[str] | dask.bag.Bag, *, settings: Settings = Se
     bag = db.from_sequence(files, partition_size=max(1, partition_size)).map_partitions(
         _bag_paths, settings, include_text, read) if files else db.from_sequence([], npartitions=1)
     return db.concat([bag, db.from_sequence(failures, npartitions=1)]) if failures else bag
+
+
+def group_distributed(units: list, *, scheduler: str | Client, rules=None, task_items: int = 20_000) -> list[list[int]]:
+    """Group incident units (``factx.incidents.Unit``) with the pair scoring spread over a Dask cluster.
+
+    The units are cut into partitions by blocking key (a region or a name) and date window, the windows
+    overlapping by the days a match may reach, so that no two units that may be one incident fall only on
+    different sides of a border. Workers score the candidate pairs of their partitions; this process joins
+    the pairs into groups (the same merge as ``factx.incidents.group_units``), so the result is the local one.
+
+    Args:
+        scheduler: a scheduler address such as ``tcp://10.0.0.5:8786``, or a connected ``Client``.
+        task_items: about how many partition entries one task scores.
+
+    Returns:
+        Lists of unit indexes, one per incident, as ``group_units`` gives them.
+    """
+    from .incidents import (duplicate_pairs, duplicate_scores, group_units, headline_weights, load_grouping_rules,
+                            partitions, score_partitions)
+
+    rules = rules or load_grouping_rules()
+    _, distributed = _require_dask()
+    own = not isinstance(scheduler, distributed.Client)
+    if own:
+        try:
+            client = distributed.Client(scheduler, set_as_default=False, timeout=CONNECT_TIMEOUT)
+        except (OSError, TimeoutError) as exc:
+            from .errors import FactxError
+
+            raise FactxError(f"cannot reach the Dask scheduler at {scheduler}: {exc}") from None
+    else:
+        client = scheduler
+    try:
+        dups = duplicate_pairs(units, rules)
+        idf = headline_weights(units)
+        shared_idf = client.scatter([idf], broadcast=True)[0]  # a list: a dict would be scattered key by key
+        futures = []
+        for bucket in _buckets(sorted(partitions(units, rules).items(), key=lambda kv: repr(kv[0])), task_items):
+            needed = {i for _key, items in bucket for i, _m in items}
+            sub = {i: units[i] for i in needed}
+            sub_dups = {p for p in dups if p[0] in needed and p[1] in needed}
+            futures.append(client.submit(score_partitions, sub, bucket, rules, shared_idf, sub_dups, pure=False))
+        pairs = [p for fut in futures for p in fut.result()]
+        pairs += duplicate_scores(units, rules, idf, dups)
+        return group_units(units, rules, pairs=pairs)
+    finally:
+        if own:
+            client.close()
+
+
+def _buckets(parts: list, size: int) -> Iterator[list]:
+    """Consecutive partitions (neighbouring regions and windows) packed into tasks of about ``size`` entries."""
+    bucket: list = []
+    n = 0
+    for key, items in parts:
+        bucket.append((key, items))
+        n += len(items)
+        if n >= size:
+            yield bucket
+            bucket, n = [], 0
+    if bucket:
+        yield bucket

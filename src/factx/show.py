@@ -686,12 +686,13 @@ def _e(value: Any) -> str:
     return escape(str(value), quote=True)
 
 
-def render_html(records: Iterable[tuple[dict, str]], *, title: str = "factx") -> str:
+def render_html(records: Iterable[tuple[dict, str]], *, title: str = "factx", incidents: bool = True) -> str:
     """Return one self-contained HTML page for one or many (record, article text) pairs.
 
     The page loads nothing from the network; all text from records is escaped.
-    With more than one record it starts with a list of articles linking to one
-    section each.
+    With more than one record it starts with the incidents the articles tell (grouped
+    across articles, with a map; ``incidents=False`` leaves them out) and a list of
+    articles linking to one section each.
 
     Example:
         >>> page = render_html([({}, "<b>bold?</b>")])
@@ -715,6 +716,10 @@ def render_html(records: Iterable[tuple[dict, str]], *, title: str = "factx") ->
         )
     if not pairs:
         sections = ['<p class="muted">No articles.</p>']
+    if incidents and len(pairs) > 1:
+        from .show_incidents import incidents_html
+
+        nav = incidents_html(pairs) + nav
     assets = _assets()
     return Template(assets["page.html"]).substitute(
         title=_e(title),

@@ -81,6 +81,14 @@
       return;
     }
     if (!event.target.closest(".tip")) { closeTips(null); }
+    var link = event.target.closest("a.ev-link");
+    var linked = link ? document.getElementById(link.getAttribute("data-row")) : null;
+    if (linked) {
+      // The page moves to the row by its anchor; the row's sentence is highlighted as if it were clicked.
+      focusRow(linked);
+      selectRow(linked, true);
+      return;
+    }
     var row = event.target.closest("tr.ev");
     if (row) {
       focusRow(row);
