@@ -7,6 +7,7 @@ from factx.normalize.gazetteer import load_gazetteer, name_key
 from factx.normalize.places import (
     Query,
     abbreviation_admin1,
+    country_cues,
     demonym_candidates,
     load_rules,
     place_candidates,
@@ -433,3 +434,132 @@ def test_token_table_reads_what_the_doc_holds(nlp):
     assert [p == ADJ for p in table.pos] == [t.pos_ == "ADJ" for t in doc]
     empty = nlp("")
     assert token_table(empty).text == doc_text(empty) == ""
+
+
+# --- names the words around show to be places -------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "surface", "kind", "admin1"),
+    [
+        # a town's or a county's office names a town or a county
+        ("The Springfield Police Department said the road was closed.", "Springfield", "city", None),
+        ("Toledo police said two men ran from the store.", "Toledo", "city", "US-OH"),
+        ("Officers of the Bakersfield Police Department found the car.", "Bakersfield", "city", "US-CA"),
+        ("The Greenwood County Sheriff's Office said the driver was hurt.", "Greenwood County", "admin2", None),
+        ("Savannah-Chatham police arrested a woman on Friday.", "Savannah", "city", "US-GA"),
+        ("Winston-Salem police said the car was stolen.", "Winston-Salem", "city", "US-NC"),
+        # a name before a person or a building noun
+        ("A Medford man was sentenced on Thursday.", "Medford", "city", None),
+        ("Police arrested a 14-year-old Peoria boy on Monday.", "Peoria", "city", None),
+        ("Four people were hurt in a Zanesville bar early Sunday.", "Zanesville", "city", "US-OH"),
+        ("Chillicothe residents asked the council for more street lights.", "Chillicothe", "city", None),
+        # a place a person is from, a place named as a village or a suburb
+        ("Mark Ellis, 35, of Crab Orchard, was charged with assault.", "Crab Orchard", "city", None),
+        ("The fire started in the nearby village of Mohawk on Wednesday.", "Mohawk", "city", None),
+        ("The family moved to the Houston suburb of Katy last year.", "Katy", "city", "US-TX"),
+    ],
+)
+def test_cue_words_make_places(nlp, text, surface, kind, admin1):
+    places, _ = extract_places(nlp(text))
+    place = _by_text(places)[surface]
+    assert (place.kind, place.country) == (kind, "US")
+    if admin1:
+        assert place.admin1 == admin1
+
+
+@pytest.mark.parametrize(
+    ("text", "word"),
+    [
+        ("Many residents became sick after the storm.", "Many"),
+        ("Volunteers cleaned the Glenrock State Conservation Area on Sunday.", "Conservation"),
+        ("The UN police presence was welcomed by the government.", "UN"),
+    ],
+)
+def test_cue_words_need_a_name(nlp, text, word):
+    places, _ = extract_places(nlp(text))
+    assert not any(p.text == word for p in places)
+
+
+def test_landmark_takes_its_town(nlp):
+    places, _ = extract_places(nlp("Shots were fired near the parking lot of Grand Junction High School on Monday."))
+    school = [p for p in places if "High School" in p.text]
+    assert school and all((p.kind, p.country, p.admin1) == ("landmark", "US", "US-CO") for p in school)
+    assert school[0].lat is not None
+
+
+def test_landmark_named_after_a_person_takes_no_town(nlp):
+    places, _ = extract_places(nlp("Students gathered outside Lincoln High School on Monday."))
+    assert not any(p.admin1 == "US-NE" for p in places)
+
+
+@pytest.mark.parametrize(
+    ("text", "surface", "admin1"),
+    [
+        ("SAN ANTONIO - The man who was shot on Friday has died.", "SAN ANTONIO", "US-TX"),
+        ("STOCKTON-\n\nPolice say four people were shot on Sunday.", "STOCKTON", "US-CA"),
+        ("ORANGE - The man who shot his neighbor was arrested.", "ORANGE", "US-CA"),
+        ("TRENTON >> City police are looking for two men.", "TRENTON", "US-NJ"),
+    ],
+)
+def test_all_caps_datelines(nlp, text, surface, admin1):
+    places, _ = extract_places(nlp(text))
+    place = _by_text(places)[surface]
+    assert (place.kind, place.admin1) == ("city", admin1)
+    assert text[place.start : place.end] == surface
+
+
+@pytest.mark.parametrize(
+    ("text", "word"),
+    [
+        ("Aurora, 8, was killed in the crash.", "Aurora"),
+        ("Police Chief Scott Jordan said the man fled on foot.", "Jordan"),
+        ("Officers said Lt. Chad Brooks was not hurt.", "Chad"),
+        ("Sheriff Tyler Lincoln said the boy was taken to a hospital.", "Lincoln"),
+        ("The victim, Victoria Whitehurst, was found at home.", "Victoria"),
+    ],
+)
+def test_people_are_not_places(nlp, text, word):
+    places, _ = extract_places(nlp(text))
+    assert not any(word in p.text.split() for p in places)
+
+
+# --- the article's country from its own words ----------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "country"),
+    [
+        ("Deputies were called to the 700 block of Elm Street.", "US"),
+        ("The Richland County Sheriff's Office said the man was hurt.", "US"),
+        ("MANSFIELD (WCMH) \u2014 A man was shot.", "US"),
+        ("The RCMP said the driver was not hurt.", "CA"),
+        ("A spokesman for the Garda said the road was closed.", "IE"),
+    ],
+)
+def test_country_cues(text, country):
+    assert country_cues(text).most_common(1)[0][0] == country
+
+
+@pytest.mark.parametrize("text", ["They live in a block of flats.", "The Ohio River rose.", ""])
+def test_no_country_cues(text):
+    assert not country_cues(text)
+
+
+def test_cues_choose_the_country_of_an_ambiguous_town(nlp):
+    text = "Hamilton police said the boy was shot in the 700 block of Main Street. Sheriff's deputies helped."
+    places, focus = extract_places(nlp(text))
+    assert _by_text(places)["Hamilton"].country == "US"
+    assert focus.country == "US"
+
+
+def test_clear_places_outweigh_cues(nlp):
+    text = "Police in Hamilton, Ontario said a man was shot in the 700 block of Main Street."
+    places, _ = extract_places(nlp(text))
+    assert _by_text(places)["Hamilton"].admin1 == "CA-ON"
+
+
+def test_cues_do_not_move_a_world_city(nlp):
+    text = "The FBI said the suspect had flown to Paris before the 400 block of Elm Street was searched."
+    places, _ = extract_places(nlp(text))
+    assert _by_text(places)["Paris"].country == "FR"

@@ -12,12 +12,14 @@ Hearne") is a landmark, never the town.
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Iterator, Sequence
 
-from spacy.symbols import ADJ, PROPN
+from spacy.lang.en.stop_words import STOP_WORDS
+from spacy.symbols import ADJ, CARDINAL, DATE, MONEY, NOUN, ORDINAL, PERCENT, PROPN, QUANTITY, TIME
 
 from ..models import Focus, PlaceMention
 from ..normalize.gazetteer import load_gazetteer, name_key
@@ -38,10 +40,9 @@ if TYPE_CHECKING:
 PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 # Entity labels whose text may hide a place name ("Syrian Observatory", "University of Iowa").
 EMBEDDING_LABELS = frozenset({"ORG", "PERSON", "WORK_OF_ART", "EVENT", "PRODUCT", "LAW", "NORP", "FAC", "MONEY"})
-PERSON_TITLES = frozenset("mr mrs ms dr sen rep gov president minister judge coach sir lord lady".split())
 LEADING_WORDS = frozenset({"the", "The", "THE"})
 POSSESSIVES = frozenset({"'s", "\u2019s", "'", "\u2019"})
-DATELINE_DASHES = ("\u2014", "\u2013", "-", "(", "\ufffd", ":")
+DATELINE_DASHES = ("\u2014", "\u2013", "-", "(", "\ufffd", ":", ">")
 MAX_NGRAM = 4
 # "the capital of China", "the territory of Georgia": the word does not name the kind of the place after "of".
 LOOSE_OF_WORDS = frozenset({"capital", "territory", "region", "district", "parish"})
@@ -58,6 +59,20 @@ AT_WORDS = frozenset("at in near outside inside into from to behind opposite".sp
 LOCATIVE_WORDS = frozenset(
     "in at near from to into outside inside across through toward towards via around between of".split()
 )
+# "a Medford man", "a 14-year-old Peoria boy": what comes before a name that modifies a noun.
+MODIFIER_BEFORE = re.compile(r"(?:\b(?:a|an|another)\s+|\b\d+-(?:year|month|week|day)-old\s+)$", re.I)
+# "Aurora, 8, was killed": an age after a name makes it a person.
+AGE_AFTER = re.compile(r"\s*,\s*\d{1,3}\s*,")
+# "Jody Herring, 40, of Barre Town": the place a person is from.
+RESIDENCE_BEFORE = re.compile(r",\s*\d{1,3}\s*,\s*of\s+$")
+# A town in a landmark's name ("Grand Junction High School") is read as the landmark's town only when it is this large.
+BUILDING_TOWN_POPULATION = 10_000
+# Entity labels of words that are no place names ("March residents", "a Christmas market").
+NOT_NAME_ENTS = frozenset({DATE, TIME, CARDINAL, ORDINAL, MONEY, PERCENT, QUANTITY})
+# The tagger reads a town used as a modifier ("Bellflower barbershop") as an adjective, an unknown one as a noun.
+NAME_POS = frozenset({PROPN, ADJ, NOUN})
+# Tokens joining the words of one name: "St. Louis", "Winston-Salem".
+NAME_JOINERS = frozenset({"-", "."})
 
 
 @dataclass(slots=True)
@@ -76,6 +91,8 @@ class PlaceSpan:
     locative: bool = False
     peers: tuple[int, ...] = ()  # indexes of the places listed with this one
     street: bool = False  # a street named after a town ("Hearne Avenue"): never resolved as the town
+    local: bool = False  # named with a town's office ("Toledo police"): a town or a county
+    town: str | None = None  # the town a landmark is named after ("Grand Junction High School")
 
 
 def extract_places(doc: Doc, *, prefer_countries: Sequence[str] = ()) -> tuple[list[PlaceMention], Focus]:
@@ -98,7 +115,7 @@ def extract_places(doc: Doc, *, prefer_countries: Sequence[str] = ()) -> tuple[l
     queries = [
         Query(
             # A street has no gazetteer reading; an empty name has no candidates.
-            "" if f.street else f.name,
+            "" if f.street else f.town or f.name,
             demonym=f.demonym,
             hint=f.hint,
             container=f.container,
@@ -106,14 +123,22 @@ def extract_places(doc: Doc, *, prefer_countries: Sequence[str] = ()) -> tuple[l
             # "Syrian refugees in Canada": a nationality often names the other party.
             weight=f.weight * (DEMONYM_FOCUS_WEIGHT if f.demonym else 1.0),
             sentence=f.sentence,
+            # A landmark's town is a town.
+            local=f.local or f.town is not None,
         )
         for f in found
     ]
-    res = resolve_places(queries, prefer_countries=prefer_countries)
-    rules = load_rules()
     text = table.text
+    res = resolve_places(queries, prefer_countries=prefer_countries, text=text)
+    rules = load_rules()
     places: list[PlaceMention] = []
     for f, entry in zip(found, res.entries):
+        if f.town is not None:
+            # The landmark lies in the town it is named after: it takes the town's place, not its name.
+            e = entry
+            places.append(PlaceMention(text[f.start : f.end], f.start, f.end, f.name, "landmark",
+                                       *((e.country, e.admin1, e.lat, e.lon) if e is not None else ())))
+            continue
         if entry is None:
             last = f.name.split()[-1].casefold() if f.name.split() else ""
             kind = "landmark" if f.label == "FAC" or last in rules.landmark_words else None
@@ -155,7 +180,7 @@ def _find_place_spans(doc: Doc, table: TokenTable) -> list[PlaceSpan]:
     found: list[PlaceSpan] = []
     text = table.text
     ents = doc.ents
-    persons = _person_words(ents)
+    persons = _person_words(ents, table, rules)
 
     def claim_tokens(start: int, end: int, name: str | None = None, **kw) -> None:
         start_char, end_char = table.idx[start], table.end_char(end - 1)
@@ -175,8 +200,13 @@ def _find_place_spans(doc: Doc, table: TokenTable) -> list[PlaceSpan]:
             for part, hint in _split_place(ent, rules, table):
                 if name_key(part.text) in rules.stop_names:
                     continue
-                if ent.label_ == "GPE" and len(part) == 1 and _person_name(part, persons):
-                    continue  # "Jordan" where the article also names "Jordan Peterson"
+                if not place_candidates(part.text) and demonym_candidates(part.text):
+                    claim(part, demonym=True, label="NORP")
+                    continue
+                if ent.label_ in ("GPE", "LOC") and _person_use(table, part.start, part.end, persons, rules):
+                    continue  # "Jordan" where the article also names "Jordan Peterson"; "Aurora, 8,"
+                if ent.label_ == "FAC" and _person_landmark(table, part, persons, rules):
+                    continue  # "Regina Herring": a person the model took for a building
                 if _street_after(part, rules):
                     # "Hearne Avenue": the model stopped before the street word.
                     claim(doc[part.start : part.end + 1], label="FAC", street=True)
@@ -189,7 +219,10 @@ def _find_place_spans(doc: Doc, table: TokenTable) -> list[PlaceSpan]:
                         hint = "admin1"
                         if not abbreviation_admin1(part.text, postal=True):
                             name = part.text + "."
-                claim(part, name, hint=hint, label=ent.label_, locative=_locative(part, lists=False) or hint is not None)
+                town = _landmark_town(table, part.start, part.end, persons, rules) if ent.label_ == "FAC" else None
+                claim(part, name, hint=hint, label=ent.label_, town=town,
+                      locative=_locative(part, lists=False) or hint is not None,
+                      local=bool(_phrase_at(table.lowers, _chain_end(table, part.end), rules.local_cues)))
         elif ent.label_ in ("NORP", "LANGUAGE"):
             span = _trim(ent, table)
             if span is None:
@@ -199,22 +232,31 @@ def _find_place_spans(doc: Doc, table: TokenTable) -> list[PlaceSpan]:
             elif _strong(span.text):
                 claim(span, label="GPE")
     # Names inside other entities and outside every entity.
+    scan_ents = []
     for ent in ents:
         if ent.label_ in EMBEDDING_LABELS and not any(taken[ent.start : ent.end]):
             whole = _trim(ent, table)
-            if whole is not None and _whole_place(whole, persons):
+            if whole is not None and _whole_place(whole, persons, text):
                 claim(whole, label="GPE")
                 continue
-            if whole is not None and ent.label_ in ("ORG", "FAC") and len(whole) > 1 and (
-                whole[-1].lower_ in rules.feature_words
-                or (whole[-1].lower_ in rules.landmark_words and _at_place(ent))
-            ):
-                # "Royal Street", "Lake Manassas": a street or a natural feature whatever the model
-                # says; a building ("... Hospital") only where the text puts something at it.
-                claim(whole, label="FAC")
+            if whole is not None and ent.label_ in ("ORG", "FAC") and len(whole) > 1:
+                last = whole[-1].lower_
+                town = _landmark_town(table, whole.start, whole.end, persons, rules) if last in rules.landmark_words else None
+                if last in rules.feature_words or (last in rules.landmark_words and (town or _at_place(ent))):
+                    # "Royal Street", "Lake Manassas": a street or a natural feature whatever the model
+                    # says; a building ("... Hospital") where the text puts something at it or where
+                    # its name says its town ("Grand Junction High School").
+                    claim(whole, label="FAC", town=town)
+                    continue
+            scan_ents.append(ent)
+    for start, end, local in _cue_names(table, taken, persons, rules):
+        if not any(taken[start:end]):
+            claim_tokens(start, end, label="GPE", locative=True, local=local)
+    for ent in scan_ents:
+        for start, end, demonym in _scan(table, ent.start, ent.end, EMBEDDED_CITY_POPULATION, taken):
+            if ent.label_ == "PERSON" and not demonym and _in_name(table, ent.start, start, end, rules):
                 continue
-            for start, end, demonym in _scan(table, ent.start, ent.end, EMBEDDED_CITY_POPULATION):
-                claim_tokens(start, end, demonym=demonym, label="GPE")
+            claim_tokens(start, end, demonym=demonym, label="GPE")
     n = len(doc)
     ent_types = table.ent
     i = 0
@@ -225,13 +267,16 @@ def _find_place_spans(doc: Doc, table: TokenTable) -> list[PlaceSpan]:
         j = i
         while j < n and not taken[j] and not ent_types[j]:
             j += 1
-        for start, end, demonym in _scan(table, i, j, GAP_CITY_POPULATION):
+        for start, end, demonym in _scan(table, i, j, GAP_CITY_POPULATION, taken):
             claim_tokens(start, end, demonym=demonym, label="GPE")
         for start, end in _streets(table, i, j, taken):
             claim_tokens(start, end, label="FAC")
         i = j
-    for start, end in _datelines(table, taken):
-        claim_tokens(start, end, label="GPE", locative=True)
+    for start, end, end_char in _datelines(table, taken):
+        for k in range(start, end):
+            taken[k] = True
+        found.append(PlaceSpan(table.idx[start], end_char, text[table.idx[start] : end_char], label="GPE",
+                               locative=True))
     found.extend(_abbreviations(table, taken))
     found.sort(key=lambda f: (f.start, f.end))
     _mark_streets(text, found, rules)
@@ -269,14 +314,15 @@ def _split_place(ent: Span, rules: PlaceRules, table: TokenTable) -> list[tuple[
     parts: list[Span] = []
     start = span.start
     for t in span:
-        if t.text == ",":
+        # "SAN ANTONIO - New police documents": a dateline's dash ends the place.
+        if t.text == "," or (t.text in DATELINE_DASHES and t.i > 0 and doc[t.i - 1].whitespace_):
             if t.i > start:
                 parts.append(doc[start : t.i])
             start = t.i + 1
     if start < span.end:
         parts.append(doc[start : span.end])
     out = []
-    for part in parts:
+    for part in _hyphen_parts(parts, table):
         part = _trim(part, table)
         if part is None:
             continue
@@ -296,6 +342,228 @@ def _split_place(ent: Span, rules: PlaceRules, table: TokenTable) -> list[tuple[
             # "the state of Washington", "the province of Sichuan"
             hint = rules.division_words[doc[part.start - 2].text]
         out.append((part, hint))
+    return out
+
+
+def _phrase_at(lowers: list[str], k: int, phrases: frozenset[tuple[str, ...]]) -> int:
+    """Return the length of the longest phrase of ``phrases`` that starts at token ``k`` (0 for none)."""
+    for n in (4, 3, 2, 1):
+        if k + n <= len(lowers) and tuple(lowers[k : k + n]) in phrases:
+            return n
+    return 0
+
+
+def _known(text: str, *, min_city: int = 0) -> bool:
+    """Return whether ``text`` has a gazetteer reading (a town only from ``min_city`` people up)."""
+    key = name_key(text)
+    rules = load_rules()
+    if not key or key in rules.stop_names or key in rules.unrecognized_regions:
+        return False
+    cands = place_candidates(text)
+    if not cands:
+        return False
+    return min_city == 0 or any(c.entry.kind != "city" or c.entry.population >= min_city for c in cands)
+
+
+def _name_tokens(table: TokenTable, i: int, taken: list[bool]) -> bool:
+    """Return whether token ``i`` can be a word of a place name: a free proper noun, not a date ("March")."""
+    word = table.texts[i]
+    return (not taken[i] and word[:1].isupper() and word not in LEADING_WORDS
+            and (table.alpha[i] or word.endswith(".")) and table.pos[i] in NAME_POS
+            and table.lowers[i] not in STOP_WORDS and table.ent[i] not in NOT_NAME_ENTS
+            # "UN police", "EU residents": an acronym is an organisation.
+            and not (word.isupper() and len(word) <= 3))
+
+
+def _glued(table: TokenTable, i: int) -> bool:
+    """Return whether token ``i`` is a joiner with no space on either side ("Winston-Salem", "St.Louis")."""
+    if table.texts[i] not in NAME_JOINERS or i == 0:
+        return False
+    start = table.idx[i]
+    return table.end_char(i - 1) == start and table.idx[i + 1] == start + 1 if i + 1 < len(table.idx) else False
+
+
+def _names_before(table: TokenTable, k: int, taken: list[bool], *, lo: int = 0, min_city: int = 0,
+                  whole: bool = False) -> list[tuple[int, int]]:
+    """Return the place names that end right before token ``k``, from token ``lo`` on.
+
+    The longest known name wins ("Grand Junction", not "Junction"), and with ``whole`` only the
+    whole run of capitalised words counts ("Glenrock State Conservation Area" is no "Conservation");
+    hyphenated names are read whole ("Winston-Salem") or, when the whole is unknown, as places
+    joined ("Savannah-Chatham" gives both).
+    """
+    first = k
+    while first > lo and k - first < 2 * MAX_NGRAM and (
+        _name_tokens(table, first - 1, taken) or (table.texts[first - 1] == "-" and _glued(table, first - 1))
+    ):
+        first -= 1
+    while first < k and table.texts[first] == "-":
+        first += 1
+    if first >= k:
+        return []
+    if _known(table.span_text(first, k), min_city=min_city):
+        return [(first, k)]
+    out: list[tuple[int, int]] = []
+    end = k
+    while end > first:
+        group = end
+        while group > first and table.texts[group - 1] != "-":
+            group -= 1
+        for start in range(max(group, end - MAX_NGRAM), group + 1 if whole else end):
+            if _known(table.span_text(start, end), min_city=min_city):
+                out.append((start, end))
+                break
+        end = group - 1
+    return sorted(out)
+
+
+def _name_after(table: TokenTable, k: int, taken: list[bool]) -> tuple[int, int] | None:
+    """Return the longest known place name that starts at token ``k`` and ends a name ("of Crab Orchard,")."""
+    n = len(table.texts)
+    last = k
+    while last < n and last - k < MAX_NGRAM and _name_tokens(table, last, taken):
+        last += 1
+    # Not the start of a longer name ("of Dayton Children's"): the name must end where the capitals do.
+    if last == k or (last < n and table.texts[last][:1].isupper() and not table.punct[last]):
+        return None
+    return (k, last) if _known(table.span_text(k, last)) else None
+
+
+def _cue_names(table: TokenTable, taken: list[bool], persons: list[tuple[int, int, set[str]]],
+               rules: PlaceRules) -> Iterator[tuple[int, int, bool]]:
+    """Yield (start, end, local) for names the words around show to be places.
+
+    After a name: a town's office ("Toledo police", "the Elmira Police Department"), its people or
+    its area ("Flint residents", "the Atwater area"); a building noun or a person after "a" or an age
+    ("a Medford man", "a 14-year-old Peoria boy", "a Zanesville bar"). Before it: "the village
+    of", or a person and "of" ("Jody Herring, 40, of Barre Town", "James Blazier of Brookhaven").
+    """
+    texts, lowers, text = table.texts, table.lowers, table.text
+    n = len(texts)
+    person_ends = {e for _, e, _ in persons}
+    for k in range(1, n):
+        word = texts[k - 1]
+        if word[:1].isupper() and not taken[k - 1]:
+            local = bool(_phrase_at(lowers, k, rules.local_cues))
+            building = not local and bool(_phrase_at(lowers, k, rules.building_words))
+            if local or building or _phrase_at(lowers, k, rules.place_cues):
+                # An office may be named by the last words of a longer name ("Metro Nashville Police");
+                # "the Atwater area", "Flint residents" need the whole name.
+                for start, end in _names_before(table, k, taken, whole=not (local or building),
+                                                min_city=BUILDING_TOWN_POPULATION if building else 0):
+                    if building and name_key(table.span_text(start, end)) in rules.namesakes:
+                        continue
+                    if not _person_use(table, start, end, persons, rules):
+                        yield start, end, local or building
+            elif texts[k].islower() and lowers[k] in rules.modifier_nouns:
+                for start, end in _names_before(table, k, taken, whole=True):
+                    if MODIFIER_BEFORE.search(text, 0, table.idx[start]) and not _person_use(
+                        table, start, end, persons, rules
+                    ):
+                        yield start, end, False
+        if texts[k][:1].isupper() and not taken[k] and (
+            (k >= 2 and _phrase_at(lowers, k - 2, rules.before_cues) == 2)
+            or (lowers[k - 1] == "of" and (k - 1 in person_ends or RESIDENCE_BEFORE.search(text, 0, table.idx[k])))
+        ):
+            hit = _name_after(table, k, taken)
+            if hit is not None and not _person_use(table, hit[0], hit[1], persons, rules):
+                yield hit[0], hit[1], False
+
+
+def _person_use(table: TokenTable, start: int, end: int, persons: list[tuple[int, int, set[str]]],
+                rules: PlaceRules) -> bool:
+    """Return whether the name at tokens ``start:end`` is used as a person's.
+
+    After a title, even with a first name between ("Sheriff Rushing", "Lt. Jeff Crisp"), before an
+    age ("Aurora, 8, was killed"), or as a word of a longer PERSON entity elsewhere ("Jordan" and
+    "Scott Jordan").
+    """
+    texts = table.texts
+    i = start - 1
+    skipped = 0
+    while i >= 0 and skipped < 2 and texts[i][:1].isupper() and table.alpha[i] and (
+        texts[i].casefold() not in rules.person_titles
+    ):
+        i -= 1
+        skipped += 1
+    if i >= 0 and texts[i] == "." and i > 0:
+        i -= 1
+    if i >= 0 and texts[i].casefold().rstrip(".") in rules.person_titles and texts[i][:1].isupper():
+        return True
+    if AGE_AFTER.match(table.text, table.end_char(end - 1)) and not (start > 0 and table.lowers[start - 1] in LOCATIVE_WORDS):
+        return True
+    return end - start == 1 and _elsewhere(start, end, set(table.lowers[start:end]), persons)
+
+
+def _in_name(table: TokenTable, first: int, start: int, end: int, rules: PlaceRules) -> bool:
+    """Return whether a place name inside a PERSON entity is a word of a person's name.
+
+    A first name that is also a place ("Chad Dermyer", "Victoria Whitehurst") or a word after another
+    capitalised word ("Scott Jordan") is; "Azerbaijani", "New Brunswick RCMP" are not.
+    """
+    if name_key(table.span_text(start, end)) in rules.given_names:
+        return True
+    prev = table.texts[start - 1] if start > first else ""
+    return prev[:1].isupper() and prev.isalpha() and not prev.isupper()
+
+
+def _person_landmark(table: TokenTable, part: Span, persons: list[tuple[int, int, set[str]]], rules: PlaceRules) -> bool:
+    """Return whether a FAC entity with no landmark word is a person's name ("Regina Herring", "Andre Cortez Craig")."""
+    lowers = table.lowers[part.start : part.end]
+    if any(w in rules.landmark_words or w in rules.feature_words for w in lowers) or place_candidates(part.text):
+        return False
+    return bool(AGE_AFTER.match(table.text, part.end_char)) or any(not set(lowers).isdisjoint(person) for _, _, person in persons)
+
+
+def _landmark_town(table: TokenTable, start: int, end: int, persons: list[tuple[int, int, set[str]]],
+                   rules: PlaceRules) -> str | None:
+    """Return the town a landmark is named after ("Grand Junction" in "Grand Junction High School"), if any."""
+    lowers = table.lowers
+    free = [False] * len(lowers)
+    for k in range(start + 1, end):
+        if not _phrase_at(lowers, k, rules.building_words):
+            continue
+        for s, e in _names_before(table, k, free, lo=start, min_city=BUILDING_TOWN_POPULATION):
+            name = table.span_text(s, e)
+            if e == k and name_key(name) not in rules.namesakes and not _person_use(table, s, e, persons, rules):
+                return name
+        return None
+    return None
+
+
+def _chain_end(table: TokenTable, end: int) -> int:
+    """Return the end of the hyphenated names that ``end`` continues ("Savannah" in "Savannah-Chatham police")."""
+    while end + 1 < len(table.texts) and _glued(table, end) and table.texts[end + 1][:1].isupper():
+        end += 2
+    return end
+
+
+def _hyphen_parts(parts: list[Span], table: TokenTable) -> list[Span]:
+    """Read hyphenated names whole where the gazetteer knows them, else as places joined.
+
+    "Winston" before "-Salem" becomes "Winston-Salem"; "Savannah-Chatham" gives "Savannah" and "Chatham".
+    """
+    out = []
+    for part in parts:
+        doc = part.doc
+        end = part.end
+        while end + 1 < len(doc) and _glued(table, end) and table.texts[end + 1][:1].isupper():
+            if not place_candidates(doc[part.start : end + 2].text):
+                break
+            end += 2
+        part = doc[part.start : end]
+        cuts = [t.i for t in part if t.text == "-" and _glued(table, t.i)]
+        pieces = []
+        start = part.start
+        for cut in [*cuts, part.end]:
+            pieces.append(doc[start:cut])
+            start = cut + 1
+        if not cuts or place_candidates(part.text) or not all(
+            len(p.text) > 2 and (place_candidates(p.text) or demonym_candidates(p.text)) for p in pieces
+        ):
+            out.append(part)
+        else:
+            out.extend(pieces)
     return out
 
 
@@ -323,7 +591,7 @@ def _at_place(span: Span) -> bool:
     return i >= 0 and doc[i].lower_ in AT_WORDS
 
 
-def _whole_place(span: Span, persons: list[tuple[int, set[str]]]) -> bool:
+def _whole_place(span: Span, persons: list[tuple[int, int, set[str]]], text: str) -> bool:
     """Return whether an entity the model did not call a place is one by its whole name.
 
     A well-known name ("White House", "Liverpool" the club) counts as an organisation's
@@ -332,30 +600,43 @@ def _whole_place(span: Span, persons: list[tuple[int, set[str]]]) -> bool:
     label = span.root.ent_type_ if len(span) else ""
     if label == "MONEY":
         return False
-    if _person_name(span, persons):
+    if _person_name(span, persons) or AGE_AFTER.match(text, span.end_char):
         return False
     if label == "PERSON":
         return _strong(span.text, WHOLE_PERSON_CITY_POPULATION if _locative(span) else WHOLE_ORG_CITY_POPULATION)
     return _strong(span.text, WHOLE_ORG_CITY_POPULATION)
 
 
-def _person_words(ents: tuple[Span, ...]) -> list[tuple[int, set[str]]]:
-    """The length and lower-cased words of every PERSON entity."""
-    return [(len(ent), {t.lower_ for t in ent}) for ent in ents if ent.label_ == "PERSON"]
+def _person_words(ents: tuple[Span, ...], table: TokenTable, rules: PlaceRules) -> list[tuple[int, int, set[str]]]:
+    """The token range and lower-cased words of every PERSON entity.
+
+    Not of one before a town's office ("Charlotte-Mecklenburg police"): the model misread a place.
+    """
+    return [
+        (ent.start, ent.end, set(table.lowers[ent.start : ent.end]))
+        for ent in ents
+        if ent.label_ == "PERSON" and not _phrase_at(table.lowers, ent.end, rules.local_cues)
+    ]
 
 
-def _person_name(span: Span, persons: list[tuple[int, set[str]]]) -> bool:
+def _elsewhere(start: int, end: int, words: set[str], persons: list[tuple[int, int, set[str]]]) -> bool:
+    """Return whether a PERSON entity longer than tokens ``start:end``, and not holding them, shares a word."""
+    size = end - start
+    return any(
+        e - s > size and not (s <= start and end <= e) and not words.isdisjoint(person) for s, e, person in persons
+    )
+
+
+def _person_name(span: Span, persons: list[tuple[int, int, set[str]]]) -> bool:
     """Return whether ``span`` is used as a person's name elsewhere in the article ("Mr. Lincoln").
 
     ``persons`` is ``_person_words(doc.ents)``.
     """
     doc = span.doc
     prev = doc[span.start - 1].lower_.rstrip(".") if span.start > 0 else ""
-    if prev in PERSON_TITLES:
+    if prev in load_rules().person_titles:
         return True
-    words = {t.lower_ for t in span}
-    size = len(span)
-    return any(length > size and not words.isdisjoint(person) for length, person in persons)
+    return _elsewhere(span.start, span.end, {t.lower_ for t in span}, persons)
 
 
 @lru_cache(maxsize=65536)
@@ -376,19 +657,21 @@ def _strong(text: str, min_city: int = GAP_CITY_POPULATION) -> bool:
     return e.kind == "city" and e.population >= min_city
 
 
-def _scan(table: TokenTable, start: int, end: int, min_city: int) -> Iterator[tuple[int, int, bool]]:
-    """Yield (start, end, is_demonym) token ranges of well-known names among tokens ``start:end``."""
+def _scan(
+    table: TokenTable, start: int, end: int, min_city: int, taken: list[bool]
+) -> Iterator[tuple[int, int, bool]]:
+    """Yield (start, end, is_demonym) token ranges of well-known names among the free tokens ``start:end``."""
     rules = load_rules()
     texts, pos = table.texts, table.pos
     i = start
     while i < end:
-        if not texts[i][:1].isupper() or table.punct[i]:
+        if not texts[i][:1].isupper() or table.punct[i] or taken[i]:
             i += 1
             continue
         hit = None
         for n in range(min(MAX_NGRAM, end - i), 0, -1):
             last = i + n
-            if not texts[last - 1][:1].isupper():
+            if not texts[last - 1][:1].isupper() or taken[last - 1]:
                 continue
             if not all(pos[k] == PROPN or texts[k].isupper() or pos[k] == ADJ for k in range(i, last)):
                 continue
@@ -427,15 +710,26 @@ def _streets(table: TokenTable, start: int, end: int, taken: list[bool]) -> Iter
             yield first, k + 1
 
 
-def _datelines(table: TokenTable, taken: list[bool]) -> Iterator[tuple[int, int]]:
-    """Yield an all-caps place at the start of a line before a dash, "(AP)" or a comma."""
+def _datelines(table: TokenTable, taken: list[bool]) -> Iterator[tuple[int, int, int]]:
+    """Yield (start, end, end_char) of an all-caps place at the start of a line before a dash, "(AP)" or a comma.
+
+    The dash may be glued to the name ("STOCKTON-"); ``end_char`` then stops before it.
+    """
     texts = table.texts
     n = len(texts)
     for i, word in enumerate(texts):
-        if taken[i] or not word.isupper() or not table.alpha[i]:
+        if taken[i] or not word.isupper() or not word[:1].isalpha():
             continue
         # A token's trailing whitespace is a single space at most: a line break is a token of its own.
         if i > 0 and "\n" not in texts[i - 1]:
+            continue
+        bare = word.rstrip("".join(DATELINE_DASHES))
+        if bare != word:
+            # "STOCKTON-" before a line break: the tokenizer keeps the dash on the word.
+            if bare.isalpha() and place_candidates(bare.title()):
+                yield i, i + 1, table.idx[i] + len(bare)
+            continue
+        if not table.alpha[i]:
             continue
         end = i
         while end < n and not taken[end] and (texts[end].isupper() or texts[end] == "."):
@@ -446,7 +740,7 @@ def _datelines(table: TokenTable, taken: list[bool]) -> Iterator[tuple[int, int]
         while last > i and texts[last - 1] == ".":
             last -= 1
         if last > i and (place_candidates(table.span_text(i, last).title()) or _state_follows(texts, end)):
-            yield i, last
+            yield i, last, table.end_char(last - 1)
 
 
 def _state_follows(texts: list[str], i: int) -> bool:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
@@ -39,6 +40,9 @@ CONTAINER_MATCH = 8.0
 CONTAINER_MISMATCH = -3.0
 FOCUS_BONUS = 2.0
 USER_COUNTRY_BONUS = 3.0
+# The country the article's cue words point to ("the 700 block of", "RCMP"), as a user's preference would be,
+# but no more than the article's own focus against a world city's name.
+CUE_COUNTRY_BONUS = 3.0
 DOC_COUNTRY_BONUS = 1.0
 DOC_ADMIN1_NEAR = 2.5  # a region named in the same or the next sentence ("Paris" ... "Texas")
 DOC_ADMIN1_FAR = 1.0
@@ -71,6 +75,10 @@ SURE_MARGIN = 1.5  # a town some 30 times larger than any namesake is sure enoug
 # "North Philadelphia", "West Oakland": a part of a large city.
 DIRECTIONS = frozenset("north south east west northeast northwest southeast southwest central downtown".split())
 DIRECTION_CITY_POPULATION = 50_000
+# "Toledo police", "the Elmira Police Department": a town's or a county's office names a town or a county.
+LOCAL_BONUS = 3.0
+# Cue patterns ("the 700 block of", "RCMP") that make a country the article's when no clear name says otherwise.
+CUE_MIN = 1
 
 
 class PlaceRulesError(FactxError):
@@ -103,6 +111,17 @@ class PlaceRules:
     feature_words: frozenset[str]
     stop_names: frozenset[str]
     country_coordinates: dict[str, tuple[float, float]]
+    person_titles: frozenset[str] = frozenset()
+    # Word sequences (lower case) after a name that show it is a place; ``local`` ones name a town's office.
+    local_cues: frozenset[tuple[str, ...]] = frozenset()
+    place_cues: frozenset[tuple[str, ...]] = frozenset()
+    before_cues: frozenset[tuple[str, ...]] = frozenset()
+    modifier_nouns: frozenset[str] = frozenset()
+    building_words: frozenset[tuple[str, ...]] = frozenset()
+    namesakes: frozenset[str] = frozenset()
+    given_names: frozenset[str] = frozenset()
+    # (country, ((text to find, pattern to match then), ...)), ...
+    country_cues: tuple[tuple[str, tuple[tuple[str, re.Pattern[str]], ...]], ...] = ()
 
 
 @dataclass(slots=True)
@@ -117,6 +136,7 @@ class Query:
     sentence: int = 0
     candidates: list[Candidate] = field(default_factory=list)
     peers: tuple[int, ...] = ()  # indexes of the queries listed with this one ("California or Washington")
+    local: bool = False  # named with a town's or a county's office ("Toledo police"): a town or a county
 
 
 @dataclass(frozen=True, slots=True)
@@ -178,6 +198,25 @@ def load_rules() -> PlaceRules:
     demonyms.update(raw.get("demonyms", {}))
     division_words = raw.get("division_words", {})
     _require(all(v in KIND_PRIOR for v in division_words.values()), "division_words map to a kind")
+    after = raw.get("place_cues_after", {})
+    _require(isinstance(after, dict) and all(isinstance(after.get(k, []), list) for k in ("local", "place")),
+             "place_cues_after needs lists 'local' and 'place'")
+    buildings = raw.get("building_words", {})
+    cues = []
+    for i, item in enumerate(raw.get("country_cues", [])):
+        _require(isinstance(item.get("country"), str) and isinstance(item.get("cues"), list),
+                 f"country_cues[{i}] needs country and cues")
+        compiled = []
+        for cue in item["cues"]:
+            if isinstance(cue, str):
+                cue = {"find": cue, "pattern": r"\b" + re.escape(cue) + r"\b"}
+            _require(isinstance(cue, dict) and cue.get("find") and cue.get("pattern"),
+                     f"country_cues[{i}]: a cue is a phrase or has find and pattern")
+            try:
+                compiled.append((cue["find"], re.compile(cue["pattern"], re.M)))
+            except re.error as exc:
+                raise PlaceRulesError(f"{RULES_FILE}: country_cues[{i}]: bad pattern {cue['pattern']!r} ({exc})") from None
+        cues.append((item["country"], tuple(compiled)))
     return PlaceRules(
         aliases=dict(aliases),
         regions=regions,
@@ -193,7 +232,37 @@ def load_rules() -> PlaceRules:
         country_coordinates={
             k: (float(v[0]), float(v[1])) for k, v in raw.get("country_coordinates", {}).items() if not k.startswith("_")
         },
+        person_titles=frozenset(w.casefold() for w in raw.get("person_titles", [])),
+        local_cues=_phrases(after.get("local", [])),
+        place_cues=_phrases(after.get("place", [])),
+        before_cues=_phrases(raw.get("place_cues_before", [])),
+        modifier_nouns=frozenset(w.casefold() for w in raw.get("modifier_nouns", {}).get("words", [])),
+        building_words=_phrases(buildings.get("words", [])),
+        namesakes=frozenset(name_key(w) for w in buildings.get("namesakes", [])),
+        given_names=frozenset(name_key(w) for w in raw.get("given_names", {}).get("words", [])),
+        country_cues=tuple(cues),
     )
+
+
+def _phrases(items: list[str]) -> frozenset[tuple[str, ...]]:
+    """Lower-cased word tuples of cue phrases ("fire department" -> ("fire", "department"))."""
+    return frozenset(tuple(x.casefold().split()) for x in items if x.strip())
+
+
+def country_cues(text: str) -> Counter[str]:
+    """Count, per country, the distinct cue patterns of ``places_rules.json`` that occur in ``text``.
+
+    Example:
+        >>> country_cues("Deputies were called to the 700 block of Main Street.")
+        Counter({'US': 1})
+    """
+    out: Counter[str] = Counter()
+    for country, cues in load_rules().country_cues:
+        # A plain substring test first: most cues are absent, and a regex scan of the whole text is slow.
+        n = sum(1 for find, pattern in cues if find in text and pattern.search(text))
+        if n:
+            out[country] += n
+    return out
 
 
 def _fix(entry: Entry) -> Entry:
@@ -365,9 +434,13 @@ def _score(c: Candidate, q: Query, i: int, ctx: dict[str, Any], chosen: list[Ent
     s = c.prior
     if e.country and e.country in ctx["prefer"]:
         s += USER_COUNTRY_BONUS
+    if q.local and e.kind in ("city", "admin2"):
+        s += LOCAL_BONUS
     # A town that shares its name with a world city ("Paris", Texas) needs more than the
     # article's country to win: a region named nearby, or a container.
     damp = 0.5 if _has_major_rival(c, q) else 1.0
+    if e.country and e.country in ctx["inferred"]:
+        s += CUE_COUNTRY_BONUS * damp
     if e.country and e.country == ctx["focus"]:
         s += FOCUS_BONUS * damp
     if e.country and e.country in ctx["countries"]:
@@ -453,8 +526,12 @@ def _clear(q: Query) -> Candidate | None:
     return None
 
 
-def resolve_places(queries: Sequence[Query], *, prefer_countries: Sequence[str] = ()) -> Resolution:
-    """Choose a reading for every query using the article's context; compute the focus."""
+def resolve_places(queries: Sequence[Query], *, prefer_countries: Sequence[str] = (), text: str = "") -> Resolution:
+    """Choose a reading for every query using the article's context; compute the focus.
+
+    ``text`` is the article: without countries preferred by the caller, the country its cue words
+    point to (``country_cues``) is preferred where no clear name disagrees.
+    """
     prefer = frozenset(c.upper() for c in prefer_countries)
     for q in queries:
         if not q.candidates:
@@ -473,6 +550,11 @@ def resolve_places(queries: Sequence[Query], *, prefer_countries: Sequence[str] 
             admin1s[best.entry.admin1].append(
                 (i, q.sentence, best.entry.kind in ("admin1", "admin2"), name_key(q.name))
             )
+    inferred: frozenset[str] = frozenset()
+    # The cues are read only where a name has readings in more than one country.
+    if text and not prefer and any(len({c.entry.country for c in q.candidates}) > 1 for q in queries):
+        inferred = _cue_country(country_cues(text), _argmax(weights, queries))
+    # Cues weigh on the readings, not on the focus: the focus stays what the clear names say.
     for code in prefer:
         weights[code] += 0.5
     focus = _argmax(weights, queries)
@@ -491,7 +573,7 @@ def resolve_places(queries: Sequence[Query], *, prefer_countries: Sequence[str] 
                     admin1_named[c.entry.admin1].add(name_key(q.name))
                 elif c.entry.kind in ("city", "admin2"):
                     admin1_towns[c.entry.admin1].add(name_key(q.name))
-    ctx = {"prefer": prefer, "focus": focus, "countries": set(weights), "admin1s": admin1s, "peer_kinds": peer_kinds,
+    ctx = {"prefer": prefer, "inferred": inferred, "focus": focus, "countries": set(weights), "admin1s": admin1s, "peer_kinds": peer_kinds,
            "admin1_named": admin1_named, "admin1_towns": admin1_towns}
 
     # Pass 2: containers first, then every name once: all its mentions share one
@@ -550,7 +632,7 @@ def resolve_places(queries: Sequence[Query], *, prefer_countries: Sequence[str] 
     for q, e in zip(queries, chosen):
         if e is not None and e.country:
             final[e.country] += q.weight
-    for code in prefer:
+    for code in prefer | inferred:
         final[code] += 0.5
     focus = _argmax(final, queries) or focus
     for q, e in zip(queries, chosen):
@@ -630,6 +712,16 @@ def _refine(queries: Sequence[Query], groups: list[list[int]], chosen: list[Entr
         best = cands[max(range(len(cands)), key=totals.__getitem__)].entry
         for i in idx:
             chosen[i] = best
+
+
+def _cue_country(cues: Counter[str], focus: str | None) -> frozenset[str]:
+    """Return the country the cues point to, unless the clear names point elsewhere or the cues disagree."""
+    top = cues.most_common(2)
+    if not top or top[0][1] < CUE_MIN or (len(top) > 1 and top[1][1] >= top[0][1]):
+        return frozenset()
+    if focus is not None and focus != top[0][0]:
+        return frozenset()
+    return frozenset({top[0][0]})
 
 
 def _sure(q: Query, e: Entry) -> bool:
