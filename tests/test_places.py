@@ -563,3 +563,59 @@ def test_cues_do_not_move_a_world_city(nlp):
     text = "The FBI said the suspect had flown to Paris before the 400 block of Elm Street was searched."
     places, _ = extract_places(nlp(text))
     assert _by_text(places)["Paris"].country == "FR"
+
+
+@pytest.mark.parametrize(
+    ("names", "index", "admin1"),
+    [
+        # two ambiguous names place each other where readings of both lie close together
+        (["Peoria", "Fulton County"], 0, "US-IL"),
+        (["Quincy", "Ephrata"], 0, "US-WA"),
+        (["Williston", "Bronson", "Marion County"], 0, "US-FL"),
+        (["Mansfield", "Richland County", "Ohio"], 1, "US-OH"),
+    ],
+)
+def test_ambiguous_neighbours_place_each_other(names, index, admin1):
+    assert _resolve(names, prefer_countries=["US"]).entries[index].admin1 == admin1
+
+
+def test_a_foreign_alternate_name_is_no_world_city_rival():
+    # "Santa Ana" is also an old name of a large Philippine city; it must not shield El Salvador's.
+    res = resolve_places([Query("Santa Ana")], text="Two men were shot in the 1500 block of Main Street.")
+    assert res.entries[0].admin1 == "US-CA"
+
+
+@pytest.mark.parametrize(
+    ("text", "surface", "kind", "admin1"),
+    [
+        ("The Wilson County Sheriff's Office on Sunday named the man.", "Wilson County", "admin2", None),
+        ("ST. LOUIS (KMOV.com) \u2013 A man was killed on Friday.", "ST. LOUIS", "city", "US-MO"),
+        ("A man was hurt during a family gathering in Bay St. Louis on Friday.", "Bay St. Louis", "city", "US-MS"),
+        ("Three people were shot to death in Brooksville on Friday night.", "Brooksville", "city", None),
+        ("They said they were shot in north Wichita, but police found no evidence.", "Wichita", "city", "US-KS"),
+    ],
+)
+def test_names_the_model_splits_or_misses(nlp, text, surface, kind, admin1):
+    places, _ = extract_places(nlp(text))
+    place = _by_text(places)[surface]
+    assert (place.kind, place.country) == (kind, "US")
+    if admin1:
+        assert place.admin1 == admin1
+
+
+@pytest.mark.parametrize(
+    ("text", "word"),
+    [
+        ("They were sitting in a parked Toyota Camry when two men walked up.", "Toyota"),
+        ("He was last seen driving a Dodge Durango.", "Durango"),
+    ],
+)
+def test_cars_are_not_places(nlp, text, word):
+    places, _ = extract_places(nlp(text))
+    assert not any(word in p.text for p in places)
+
+
+def test_a_title_is_no_word_of_a_name(nlp):
+    text = "Dayton police said the boy was hurt. Dayton Sgt. Mark Smith said the case was open."
+    places, _ = extract_places(nlp(text))
+    assert any(p.text == "Dayton" and p.admin1 == "US-OH" for p in places)

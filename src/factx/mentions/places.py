@@ -24,6 +24,7 @@ from spacy.symbols import ADJ, CARDINAL, DATE, MONEY, NOUN, ORDINAL, PERCENT, PR
 from ..models import Focus, PlaceMention
 from ..normalize.gazetteer import load_gazetteer, name_key
 from ..normalize.places import (
+    DIRECTIONS,
     PlaceRules,
     Query,
     abbreviation_admin1,
@@ -71,6 +72,9 @@ BUILDING_TOWN_POPULATION = 10_000
 NOT_NAME_ENTS = frozenset({DATE, TIME, CARDINAL, ORDINAL, MONEY, PERCENT, QUANTITY})
 # The tagger reads a town used as a modifier ("Bellflower barbershop") as an adjective, an unknown one as a noun.
 NAME_POS = frozenset({PROPN, ADJ, NOUN})
+# "in Brooksville": after these words a name the gazetteer knows as a town of this size is taken.
+IN_WORDS = frozenset("in near outside inside around throughout".split())
+IN_CITY_POPULATION = 5_000
 # Tokens joining the words of one name: "St. Louis", "Winston-Salem".
 NAME_JOINERS = frozenset({"-", "."})
 
@@ -195,9 +199,15 @@ def _find_place_spans(doc: Doc, table: TokenTable) -> list[PlaceSpan]:
     def claim(span: Span, name: str | None = None, **kw) -> None:
         claim_tokens(span.start, span.end, name, **kw)
 
+    # A dateline first: the model often splits it ("ST" and "LOUIS") or runs it into the text.
+    for start, end, end_char in _datelines(table, taken):
+        for k in range(start, end):
+            taken[k] = True
+        found.append(PlaceSpan(table.idx[start], end_char, text[table.idx[start] : end_char], label="GPE",
+                               locative=True))
     for ent in ents:
         if ent.label_ in PLACE_LABELS:
-            for part, hint in _split_place(ent, rules, table):
+            for part, hint in _split_place(ent, rules, table, taken):
                 if name_key(part.text) in rules.stop_names:
                     continue
                 if not place_candidates(part.text) and demonym_candidates(part.text):
@@ -236,7 +246,7 @@ def _find_place_spans(doc: Doc, table: TokenTable) -> list[PlaceSpan]:
     for ent in ents:
         if ent.label_ in EMBEDDING_LABELS and not any(taken[ent.start : ent.end]):
             whole = _trim(ent, table)
-            if whole is not None and _whole_place(whole, persons, text):
+            if whole is not None and _whole_place(whole, persons, table):
                 claim(whole, label="GPE")
                 continue
             if whole is not None and ent.label_ in ("ORG", "FAC") and len(whole) > 1:
@@ -272,11 +282,6 @@ def _find_place_spans(doc: Doc, table: TokenTable) -> list[PlaceSpan]:
         for start, end in _streets(table, i, j, taken):
             claim_tokens(start, end, label="FAC")
         i = j
-    for start, end, end_char in _datelines(table, taken):
-        for k in range(start, end):
-            taken[k] = True
-        found.append(PlaceSpan(table.idx[start], end_char, text[table.idx[start] : end_char], label="GPE",
-                               locative=True))
     found.extend(_abbreviations(table, taken))
     found.sort(key=lambda f: (f.start, f.end))
     _mark_streets(text, found, rules)
@@ -303,9 +308,28 @@ def _trim(span: Span, table: TokenTable) -> Span | None:
     return span.doc[start:end] if end > start else None
 
 
-def _split_place(ent: Span, rules: PlaceRules, table: TokenTable) -> list[tuple[Span, str | None]]:
-    """Split "Leshan, Sichuan" into its parts; read a trailing "province" as a kind hint."""
-    span = _trim(ent, table)
+def _split_place(ent: Span, rules: PlaceRules, table: TokenTable, taken: list[bool]) -> list[tuple[Span, str | None]]:
+    """Split "Leshan, Sichuan" into its parts; read a trailing "province" as a kind hint.
+
+    Tokens already taken (a dateline) and a town's office the model ran into the name ("The Wilson
+    County Sheriff") are left out.
+    """
+    start, end = ent.start, ent.end
+    while start < end and taken[start]:
+        start += 1
+    while end > start and taken[end - 1]:
+        end -= 1
+    whole = table.span_text(start, end) if end > start else ""
+    for k in range(start + 1, end):
+        # Not in a name that holds a cue word ("Kansas City police").
+        if _phrase_at(table.lowers, k, rules.local_cues) and table.texts[k - 1][:1].isupper() and not (
+            place_candidates(whole)
+        ):
+            end = k
+            break
+    if end <= start:
+        return []
+    span = _trim(ent.doc[start:end], table)
     if span is None:
         return []
     doc = ent.doc
@@ -417,7 +441,7 @@ def _names_before(table: TokenTable, k: int, taken: list[bool], *, lo: int = 0, 
     return sorted(out)
 
 
-def _name_after(table: TokenTable, k: int, taken: list[bool]) -> tuple[int, int] | None:
+def _name_after(table: TokenTable, k: int, taken: list[bool], *, min_city: int = 0) -> tuple[int, int] | None:
     """Return the longest known place name that starts at token ``k`` and ends a name ("of Crab Orchard,")."""
     n = len(table.texts)
     last = k
@@ -426,10 +450,10 @@ def _name_after(table: TokenTable, k: int, taken: list[bool]) -> tuple[int, int]
     # Not the start of a longer name ("of Dayton Children's"): the name must end where the capitals do.
     if last == k or (last < n and table.texts[last][:1].isupper() and not table.punct[last]):
         return None
-    return (k, last) if _known(table.span_text(k, last)) else None
+    return (k, last) if _known(table.span_text(k, last), min_city=min_city) else None
 
 
-def _cue_names(table: TokenTable, taken: list[bool], persons: list[tuple[int, int, set[str]]],
+def _cue_names(table: TokenTable, taken: list[bool], persons: list[tuple[int, int, int, set[str]]],
                rules: PlaceRules) -> Iterator[tuple[int, int, bool]]:
     """Yield (start, end, local) for names the words around show to be places.
 
@@ -440,7 +464,7 @@ def _cue_names(table: TokenTable, taken: list[bool], persons: list[tuple[int, in
     """
     texts, lowers, text = table.texts, table.lowers, table.text
     n = len(texts)
-    person_ends = {e for _, e, _ in persons}
+    person_ends = {e for _, e, _, _ in persons}
     for k in range(1, n):
         word = texts[k - 1]
         if word[:1].isupper() and not taken[k - 1]:
@@ -461,22 +485,31 @@ def _cue_names(table: TokenTable, taken: list[bool], persons: list[tuple[int, in
                         table, start, end, persons, rules
                     ):
                         yield start, end, False
-        if texts[k][:1].isupper() and not taken[k] and (
-            (k >= 2 and _phrase_at(lowers, k - 2, rules.before_cues) == 2)
-            or (lowers[k - 1] == "of" and (k - 1 in person_ends or RESIDENCE_BEFORE.search(text, 0, table.idx[k])))
+        if not texts[k][:1].isupper() or taken[k]:
+            continue
+        if (k >= 2 and _phrase_at(lowers, k - 2, rules.before_cues) == 2) or (
+            lowers[k - 1] == "of" and (k - 1 in person_ends or RESIDENCE_BEFORE.search(text, 0, table.idx[k]))
         ):
             hit = _name_after(table, k, taken)
-            if hit is not None and not _person_use(table, hit[0], hit[1], persons, rules):
-                yield hit[0], hit[1], False
+        elif lowers[k - 1] in IN_WORDS or (k >= 2 and lowers[k - 1] in DIRECTIONS and lowers[k - 2] in IN_WORDS):
+            # "in Brooksville", "in north Wichita": a town the model missed or took for an organisation.
+            hit = _name_after(table, k, taken, min_city=IN_CITY_POPULATION)
+            # "in St Patrick's", "in Lincoln's speech": a possessive is mostly a building's or a person's.
+            if hit is not None and hit[1] < len(texts) and texts[hit[1]] in POSSESSIVES:
+                hit = None
+        else:
+            continue
+        if hit is not None and not _person_use(table, hit[0], hit[1], persons, rules):
+            yield hit[0], hit[1], False
 
 
-def _person_use(table: TokenTable, start: int, end: int, persons: list[tuple[int, int, set[str]]],
+def _person_use(table: TokenTable, start: int, end: int, persons: list[tuple[int, int, int, set[str]]],
                 rules: PlaceRules) -> bool:
-    """Return whether the name at tokens ``start:end`` is used as a person's.
+    """Return whether the name at tokens ``start:end`` is used as a person's (or a car's).
 
     After a title, even with a first name between ("Sheriff Rushing", "Lt. Jeff Crisp"), before an
     age ("Aurora, 8, was killed"), or as a word of a longer PERSON entity elsewhere ("Jordan" and
-    "Scott Jordan").
+    "Scott Jordan"); a car's make or model ("Toyota Camry", "Dodge Durango").
     """
     texts = table.texts
     i = start - 1
@@ -489,6 +522,8 @@ def _person_use(table: TokenTable, start: int, end: int, persons: list[tuple[int
     if i >= 0 and texts[i] == "." and i > 0:
         i -= 1
     if i >= 0 and texts[i].casefold().rstrip(".") in rules.person_titles and texts[i][:1].isupper():
+        return True
+    if _vehicle(table, start, end, rules):
         return True
     if AGE_AFTER.match(table.text, table.end_char(end - 1)) and not (start > 0 and table.lowers[start - 1] in LOCATIVE_WORDS):
         return True
@@ -507,15 +542,26 @@ def _in_name(table: TokenTable, first: int, start: int, end: int, rules: PlaceRu
     return prev[:1].isupper() and prev.isalpha() and not prev.isupper()
 
 
-def _person_landmark(table: TokenTable, part: Span, persons: list[tuple[int, int, set[str]]], rules: PlaceRules) -> bool:
+def _vehicle(table: TokenTable, start: int, end: int, rules: PlaceRules) -> bool:
+    """Return whether tokens ``start:end`` name a car: a make before a model ("Toyota Camry"), or the model."""
+    texts = table.texts
+    if start > 0 and name_key(texts[start - 1]) in rules.vehicle_makes:
+        return True
+    if name_key(table.span_text(start, end)) not in rules.vehicle_makes or end >= len(texts):
+        return False
+    nxt = texts[end]
+    return nxt[:1].isupper() or (nxt[:1].isdigit() and not table.punct[end] and nxt.isalnum() and not nxt.isdigit())
+
+
+def _person_landmark(table: TokenTable, part: Span, persons: list[tuple[int, int, int, set[str]]], rules: PlaceRules) -> bool:
     """Return whether a FAC entity with no landmark word is a person's name ("Regina Herring", "Andre Cortez Craig")."""
     lowers = table.lowers[part.start : part.end]
     if any(w in rules.landmark_words or w in rules.feature_words for w in lowers) or place_candidates(part.text):
         return False
-    return bool(AGE_AFTER.match(table.text, part.end_char)) or any(not set(lowers).isdisjoint(person) for _, _, person in persons)
+    return bool(AGE_AFTER.match(table.text, part.end_char)) or any(not set(lowers).isdisjoint(person) for _, _, _, person in persons)
 
 
-def _landmark_town(table: TokenTable, start: int, end: int, persons: list[tuple[int, int, set[str]]],
+def _landmark_town(table: TokenTable, start: int, end: int, persons: list[tuple[int, int, int, set[str]]],
                    rules: PlaceRules) -> str | None:
     """Return the town a landmark is named after ("Grand Junction" in "Grand Junction High School"), if any."""
     lowers = table.lowers
@@ -591,7 +637,7 @@ def _at_place(span: Span) -> bool:
     return i >= 0 and doc[i].lower_ in AT_WORDS
 
 
-def _whole_place(span: Span, persons: list[tuple[int, int, set[str]]], text: str) -> bool:
+def _whole_place(span: Span, persons: list[tuple[int, int, int, set[str]]], table: TokenTable) -> bool:
     """Return whether an entity the model did not call a place is one by its whole name.
 
     A well-known name ("White House", "Liverpool" the club) counts as an organisation's
@@ -600,34 +646,40 @@ def _whole_place(span: Span, persons: list[tuple[int, int, set[str]]], text: str
     label = span.root.ent_type_ if len(span) else ""
     if label == "MONEY":
         return False
-    if _person_name(span, persons) or AGE_AFTER.match(text, span.end_char):
+    if (_person_name(span, persons) or AGE_AFTER.match(table.text, span.end_char)
+            or _vehicle(table, span.start, span.end, load_rules())):
         return False
     if label == "PERSON":
         return _strong(span.text, WHOLE_PERSON_CITY_POPULATION if _locative(span) else WHOLE_ORG_CITY_POPULATION)
     return _strong(span.text, WHOLE_ORG_CITY_POPULATION)
 
 
-def _person_words(ents: tuple[Span, ...], table: TokenTable, rules: PlaceRules) -> list[tuple[int, int, set[str]]]:
+def _person_words(ents: tuple[Span, ...], table: TokenTable, rules: PlaceRules) -> list[tuple[int, int, int, set[str]]]:
     """The token range and lower-cased words of every PERSON entity.
 
-    Not of one before a town's office ("Charlotte-Mecklenburg police"): the model misread a place.
+    Not of one before a town's office ("Charlotte-Mecklenburg police"): the model misread a place;
+    titles are left out ("Dayton Sgt" is no longer name than "Dayton").
     """
-    return [
-        (ent.start, ent.end, set(table.lowers[ent.start : ent.end]))
-        for ent in ents
-        if ent.label_ == "PERSON" and not _phrase_at(table.lowers, ent.end, rules.local_cues)
-    ]
+    out = []
+    for ent in ents:
+        if ent.label_ != "PERSON" or _phrase_at(table.lowers, ent.end, rules.local_cues):
+            continue
+        # "Dayton Sgt": a title is no word of the name.
+        words = [w for w in table.lowers[ent.start : ent.end] if w.rstrip(".") not in rules.person_titles]
+        out.append((ent.start, ent.end, len(words), set(words)))
+    return out
 
 
-def _elsewhere(start: int, end: int, words: set[str], persons: list[tuple[int, int, set[str]]]) -> bool:
+def _elsewhere(start: int, end: int, words: set[str], persons: list[tuple[int, int, int, set[str]]]) -> bool:
     """Return whether a PERSON entity longer than tokens ``start:end``, and not holding them, shares a word."""
     size = end - start
     return any(
-        e - s > size and not (s <= start and end <= e) and not words.isdisjoint(person) for s, e, person in persons
+        length > size and not (s <= start and end <= e) and not words.isdisjoint(person)
+        for s, e, length, person in persons
     )
 
 
-def _person_name(span: Span, persons: list[tuple[int, int, set[str]]]) -> bool:
+def _person_name(span: Span, persons: list[tuple[int, int, int, set[str]]]) -> bool:
     """Return whether ``span`` is used as a person's name elsewhere in the article ("Mr. Lincoln").
 
     ``persons`` is ``_person_words(doc.ents)``.

@@ -71,6 +71,12 @@ FOCUS_ADMIN1_WEIGHT = 2.0  # two sure names in a state, the state itself or a da
 REGION_VOTE = 2.0
 NEAR_BONUS = 2.5  # a reading next to another place of the article ("Decatur" by "Atlanta")
 NEAR_KM = 150.0
+# Two names that are both ambiguous place each other where readings of both lie close together
+# ("Troy" and "Gilmer County" in West Virginia, not Michigan and Georgia).
+PAIR_BONUS = 1.5
+PAIR_READINGS = 8  # the most likely readings of a name that count as its possible places
+PAIR_MARGIN = 2.5  # ... within this many prior units of its best reading in the article's country
+NEAR_DEGREES = NEAR_KM / 111.0
 SURE_MARGIN = 1.5  # a town some 30 times larger than any namesake is sure enough to place others
 # "North Philadelphia", "West Oakland": a part of a large city.
 DIRECTIONS = frozenset("north south east west northeast northwest southeast southwest central downtown".split())
@@ -120,6 +126,7 @@ class PlaceRules:
     building_words: frozenset[tuple[str, ...]] = frozenset()
     namesakes: frozenset[str] = frozenset()
     given_names: frozenset[str] = frozenset()
+    vehicle_makes: frozenset[str] = frozenset()
     # (country, ((text to find, pattern to match then), ...)), ...
     country_cues: tuple[tuple[str, tuple[tuple[str, re.Pattern[str]], ...]], ...] = ()
 
@@ -240,6 +247,7 @@ def load_rules() -> PlaceRules:
         building_words=_phrases(buildings.get("words", [])),
         namesakes=frozenset(name_key(w) for w in buildings.get("namesakes", [])),
         given_names=frozenset(name_key(w) for w in raw.get("given_names", {}).get("words", [])),
+        vehicle_makes=frozenset(name_key(w) for w in raw.get("vehicle_makes", {}).get("words", [])),
         country_cues=tuple(cues),
     )
 
@@ -383,9 +391,10 @@ def _city_over_division(cands: list[Candidate]) -> list[Candidate]:
 
 
 def _variants(key: str) -> list[str]:
+    # "Bay St. Louis" / "Bay Saint Louis": the abbreviation may stand anywhere in the name.
     words = key.split()
-    if words and words[0] in PREFIX_VARIANTS:
-        return [" ".join([PREFIX_VARIANTS[words[0]], *words[1:]])]
+    if any(w in PREFIX_VARIANTS for w in words):
+        return [" ".join(PREFIX_VARIANTS.get(w, w) for w in words)]
     return []
 
 
@@ -478,6 +487,15 @@ def _score(c: Candidate, q: Query, i: int, ctx: dict[str, Any], chosen: list[Ent
         near = min((_km(e.lat, e.lon, la, lo) for k, la, lo in points if k != key), default=None)
         if near is not None and near < NEAR_KM:
             s += NEAR_BONUS * (1.0 - near / NEAR_KM)
+    pairs = ctx.get("pairs")
+    if pairs and damp == 1.0 and e.kind in ("city", "admin2") and e.lat is not None:
+        key = name_key(q.name)
+        lat, lon = e.lat, e.lon
+        # A box test first: most readings are far apart, and a great-circle distance costs more.
+        near = min((_km(lat, lon, la, lo) for k, la, lo in pairs
+                    if k != key and abs(la - lat) < NEAR_DEGREES and abs(lo - lon) < 2 * NEAR_DEGREES), default=None)
+        if near is not None and near < NEAR_KM:
+            s += PAIR_BONUS * (1.0 - near / NEAR_KM)
     if e.kind in ("admin1", "country") and any(
         p.kind == e.kind and (e.kind == "country" or p.country == e.country) for p in ctx["peer_kinds"][i]
     ):
@@ -507,10 +525,12 @@ def _inside(e: Entry, box: Entry) -> bool:
 
 def _has_major_rival(c: Candidate, q: Query) -> bool:
     """Return whether another reading of the name, in another country, is a major place."""
+    # A former or foreign name of a large city ("Santa Ana" for Taguig) is no rival: its prior says so.
     return any(
         o.entry.country != c.entry.country
         and (o.entry.population >= MAJOR_POPULATION or o.entry.kind == "country")
         and o.entry.population > c.entry.population
+        and o.prior > c.prior
         for o in q.candidates
     )
 
@@ -682,6 +702,7 @@ def _refine(queries: Sequence[Query], groups: list[list[int]], chosen: list[Entr
     for (code, key), vote in votes.items():
         states[code] += vote
         state_keys[code].add(key)
+    pairs: list[tuple[str, float, float]] | None = None
     for idx in groups:
         q0 = queries[idx[0]]
         own = chosen[idx[0]]
@@ -693,6 +714,8 @@ def _refine(queries: Sequence[Query], groups: list[list[int]], chosen: list[Entr
         if own.admin1 and key0 in state_keys.get(own.admin1, ()):
             st[own.admin1] -= votes[(own.admin1, key0)]
         focus = ctx["focus"] or _argmax(weights, queries)
+        if pairs is None:
+            pairs = _possible_points(queries, groups, focus)
         st = Counter({code: n for code, n in st.items() if n > 0 and code.startswith(f"{focus}-")})
         top = st.most_common(2)
         focus_admin1 = (
@@ -703,7 +726,7 @@ def _refine(queries: Sequence[Query], groups: list[list[int]], chosen: list[Entr
         )
         # The focus country stays the one the clear names gave: a second vote on it would let
         # the ambiguous names pull the article abroad.  ``_score`` skips this name's own entries.
-        ctx2 = dict(ctx, admin1s=admin1s, focus_admin1=focus_admin1, points=points)
+        ctx2 = dict(ctx, admin1s=admin1s, focus_admin1=focus_admin1, points=points, pairs=pairs)
         # Same-named towns only: a country or state chosen before stays.
         cands = [c for c in q0.candidates if c.entry.kind in ("city", "admin2")]
         if not cands:
@@ -722,6 +745,24 @@ def _cue_country(cues: Counter[str], focus: str | None) -> frozenset[str]:
     if focus is not None and focus != top[0][0]:
         return frozenset()
     return frozenset({top[0][0]})
+
+
+def _possible_points(queries: Sequence[Query], groups: list[list[int]], country: str | None) -> list[tuple[str, float, float]]:
+    """Return (name key, lat, lon) of the likely town and county readings of every name, in ``country``."""
+    out = []
+    for idx in groups:
+        q = queries[idx[0]]
+        if q.demonym:
+            continue
+        cands = [c for c in q.candidates if c.entry.kind in ("city", "admin2") and c.entry.lat is not None
+                 and (country is None or c.entry.country == country)]
+        if not cands:
+            continue
+        top = max(c.prior for c in cands)
+        key = name_key(q.name)
+        best = sorted((c for c in cands if top - c.prior <= PAIR_MARGIN), key=lambda c: -c.prior)[:PAIR_READINGS]
+        out.extend((key, c.entry.lat, c.entry.lon) for c in best)
+    return out
 
 
 def _sure(q: Query, e: Entry) -> bool:
