@@ -458,6 +458,9 @@ def test_token_table_reads_what_the_doc_holds(nlp):
         ("Mark Ellis, 35, of Crab Orchard, was charged with assault.", "Crab Orchard", "city", None),
         ("The fire started in the nearby village of Mohawk on Wednesday.", "Mohawk", "city", None),
         ("The family moved to the Houston suburb of Katy last year.", "Katy", "city", "US-TX"),
+        ("Deputies found a 70-year-old man from Cloquet in his deer stand.", "Cloquet", "city", "US-MN"),
+        ("Mark Ellis, from Bean Station, was taken into custody.", "Bean Station", "city", "US-TN"),
+        ("Police in Bean Station, Tennessee, said the officer was held.", "Bean Station", "city", "US-TN"),
     ],
 )
 def test_cue_words_make_places(nlp, text, surface, kind, admin1):
@@ -619,3 +622,43 @@ def test_a_title_is_no_word_of_a_name(nlp):
     text = "Dayton police said the boy was hurt. Dayton Sgt. Mark Smith said the case was open."
     places, _ = extract_places(nlp(text))
     assert any(p.text == "Dayton" and p.admin1 == "US-OH" for p in places)
+
+
+def test_a_part_of_a_city_is_named_by_the_city(nlp):
+    places, _ = extract_places(nlp("A man was shot in North Philadelphia on Tuesday night."))
+    part = _by_text(places)["North Philadelphia"]
+    assert (part.name, part.kind, part.admin1, part.geonames_id) == ("Philadelphia", "city", "US-PA", None)
+
+
+def test_a_street_named_like_a_town_is_a_street(nlp):
+    places, _ = extract_places(nlp("Shots were fired at Second Street and Bissell Avenue on Friday."))
+    assert all(p.kind == "landmark" and p.country is None for p in places if "Street" in p.text)
+
+
+def test_a_state_before_other_words_of_a_name(nlp):
+    places, _ = extract_places(nlp("It was held at the West Virginia State Economic Development Center.\n\nIt was late."))
+    assert not any(p.admin1 == "US-VA" for p in places)
+
+
+def test_a_headline_is_no_person(nlp):
+    text = "Houston Walgreens Man Shot\n\nA man who stopped at a store in northeast Houston was shot on Sunday."
+    places, _ = extract_places(nlp(text))
+    assert any(p.text == "Houston" and p.admin1 == "US-TX" for p in places)
+
+
+def test_a_county_and_its_namesake_town_are_one_name():
+    # "DeKalb" the town lies in one state's DeKalb County; that is no evidence for that county.
+    res = _resolve(["DeKalb County", "DeKalb"], prefer_countries=["US"])
+    assert res.entries[0].admin1 == "US-GA"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Police told WVTM 13 News that the boy was hurt.",
+        "A friend wanted you to see this item from WRAL.com.",
+        "He was charged with a felony and held on a $50,000 bond.",
+    ],
+)
+def test_more_country_cues(text):
+    assert country_cues(text).most_common(1)[0][0] == "US"

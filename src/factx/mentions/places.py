@@ -65,7 +65,7 @@ MODIFIER_BEFORE = re.compile(r"(?:\b(?:a|an|another)\s+|\b\d+-(?:year|month|week
 # "Aurora, 8, was killed": an age after a name makes it a person.
 AGE_AFTER = re.compile(r"\s*,\s*\d{1,3}\s*,")
 # "Jody Herring, 40, of Barre Town": the place a person is from.
-RESIDENCE_BEFORE = re.compile(r",\s*\d{1,3}\s*,\s*of\s+$")
+RESIDENCE_BEFORE = re.compile(r",\s*\d{1,3}\s*,\s*(?:of|from)\s+$")
 # A town in a landmark's name ("Grand Junction High School") is read as the landmark's town only when it is this large.
 BUILDING_TOWN_POPULATION = 10_000
 # Entity labels of words that are no place names ("March residents", "a Christmas market").
@@ -213,8 +213,12 @@ def _find_place_spans(doc: Doc, table: TokenTable) -> list[PlaceSpan]:
                 if not place_candidates(part.text) and demonym_candidates(part.text):
                     claim(part, demonym=True, label="NORP")
                     continue
-                if ent.label_ in ("GPE", "LOC") and _person_use(table, part.start, part.end, persons, rules):
-                    continue  # "Jordan" where the article also names "Jordan Peterson"; "Aurora, 8,"
+                # "Jordan" where the article also names "Jordan Peterson" (unless the text puts something
+                # in it), "Aurora, 8,", "Sheriff Rushing"
+                if ent.label_ in ("GPE", "LOC") and _person_use(
+                    table, part.start, part.end, persons, rules, placed=_placed(table, part.start, part.end, rules)
+                ):
+                    continue
                 if ent.label_ == "FAC" and _person_landmark(table, part, persons, rules):
                     continue  # "Regina Herring": a person the model took for a building
                 if _street_after(part, rules):
@@ -477,7 +481,7 @@ def _cue_names(table: TokenTable, taken: list[bool], persons: list[tuple[int, in
                                                 min_city=BUILDING_TOWN_POPULATION if building else 0):
                     if building and name_key(table.span_text(start, end)) in rules.namesakes:
                         continue
-                    if not _person_use(table, start, end, persons, rules):
+                    if not _person_use(table, start, end, persons, rules, placed=local):
                         yield start, end, local or building
             elif texts[k].islower() and lowers[k] in rules.modifier_nouns:
                 for start, end in _names_before(table, k, taken, whole=True):
@@ -488,23 +492,61 @@ def _cue_names(table: TokenTable, taken: list[bool], persons: list[tuple[int, in
         if not texts[k][:1].isupper() or taken[k]:
             continue
         if (k >= 2 and _phrase_at(lowers, k - 2, rules.before_cues) == 2) or (
-            lowers[k - 1] == "of" and (k - 1 in person_ends or RESIDENCE_BEFORE.search(text, 0, table.idx[k]))
+            lowers[k - 1] in ("of", "from")
+            and (k - 1 in person_ends or (texts[k - 2] == "," and k - 2 in person_ends)
+                 or RESIDENCE_BEFORE.search(text, 0, table.idx[k]))
+        ) or (
+            # "a 73-year-old man from Cloquet"; not "the son of David"
+            lowers[k - 1] == "from" and k >= 2 and lowers[k - 2] in rules.modifier_nouns
         ):
             hit = _name_after(table, k, taken)
-        elif lowers[k - 1] in IN_WORDS or (k >= 2 and lowers[k - 1] in DIRECTIONS and lowers[k - 2] in IN_WORDS):
-            # "in Brooksville", "in north Wichita": a town the model missed or took for an organisation.
+        elif _after_in(table, k):
+            # "in Brooksville", "in north Wichita": a town the model missed or took for an organisation;
+            # any town where its state follows ("in Bean Station, Tennessee").
             hit = _name_after(table, k, taken, min_city=IN_CITY_POPULATION)
+            if hit is None:
+                hit = _name_after(table, k, taken)
+                if hit is not None and not _state_after(table, hit[1]):
+                    hit = None
             # "in St Patrick's", "in Lincoln's speech": a possessive is mostly a building's or a person's.
             if hit is not None and hit[1] < len(texts) and texts[hit[1]] in POSSESSIVES:
                 hit = None
         else:
             continue
-        if hit is not None and not _person_use(table, hit[0], hit[1], persons, rules):
+        if hit is not None and not _person_use(table, hit[0], hit[1], persons, rules,
+                                               placed=_placed(table, hit[0], hit[1], rules)):
             yield hit[0], hit[1], False
 
 
+def _state_after(table: TokenTable, k: int) -> bool:
+    """Return whether ", <state>" starts at token ``k`` ("Bean Station, Tennessee", "Bean Station, Tenn.")."""
+    texts = table.texts
+    if k + 1 >= len(texts) or texts[k] != ",":
+        return False
+    for n in (2, 1):
+        if k + 1 + n <= len(texts):
+            name = table.span_text(k + 1, k + 1 + n)
+            if abbreviation_admin1(name) or any(c.entry.kind == "admin1" for c in place_candidates(name)[:1]):
+                return True
+    return _state_follows(texts, k)
+
+
+def _after_in(table: TokenTable, start: int) -> bool:
+    """Return whether "in", "near" or the like, and maybe a direction ("in northeast"), come right before ``start``."""
+    lowers = table.lowers
+    k = start - 1
+    if k >= 0 and lowers[k] in DIRECTIONS:
+        k -= 1
+    return k >= 0 and lowers[k] in IN_WORDS
+
+
+def _placed(table: TokenTable, start: int, end: int, rules: PlaceRules) -> bool:
+    """Return whether the text treats tokens ``start:end`` as a place: "in (northeast) X", "X police"."""
+    return _after_in(table, start) or bool(_phrase_at(table.lowers, _chain_end(table, end), rules.local_cues))
+
+
 def _person_use(table: TokenTable, start: int, end: int, persons: list[tuple[int, int, int, set[str]]],
-                rules: PlaceRules) -> bool:
+                rules: PlaceRules, *, placed: bool = False) -> bool:
     """Return whether the name at tokens ``start:end`` is used as a person's (or a car's).
 
     After a title, even with a first name between ("Sheriff Rushing", "Lt. Jeff Crisp"), before an
@@ -527,7 +569,7 @@ def _person_use(table: TokenTable, start: int, end: int, persons: list[tuple[int
         return True
     if AGE_AFTER.match(table.text, table.end_char(end - 1)) and not (start > 0 and table.lowers[start - 1] in LOCATIVE_WORDS):
         return True
-    return end - start == 1 and _elsewhere(start, end, set(table.lowers[start:end]), persons)
+    return not placed and end - start == 1 and _elsewhere(start, end, set(table.lowers[start:end]), persons)
 
 
 def _in_name(table: TokenTable, first: int, start: int, end: int, rules: PlaceRules) -> bool:
@@ -664,6 +706,8 @@ def _person_words(ents: tuple[Span, ...], table: TokenTable, rules: PlaceRules) 
     for ent in ents:
         if ent.label_ != "PERSON" or _phrase_at(table.lowers, ent.end, rules.local_cues):
             continue
+        if any(w in rules.modifier_nouns for w in table.lowers[ent.start : ent.end]):
+            continue  # "Houston Walgreens Man": a headline the model took for a name
         # "Dayton Sgt": a title is no word of the name.
         words = [w for w in table.lowers[ent.start : ent.end] if w.rstrip(".") not in rules.person_titles]
         out.append((ent.start, ent.end, len(words), set(words)))
@@ -738,6 +782,11 @@ def _scan(
                 break
             if _strong(text, min_city):
                 hit = (i, last, False)
+                # "West Virginia State ...": a known name that holds the word before is the name meant.
+                if i > start and not taken[i - 1] and texts[i - 1][:1].isupper() and place_candidates(
+                    table.span_text(i - 1, last)
+                ):
+                    hit = (i - 1, last, False)
                 break
         if hit:
             yield hit
@@ -860,6 +909,11 @@ def _mark_streets(text: str, found: list[PlaceSpan], rules: PlaceRules) -> None:
             stems.add(name_key(" ".join(words[:-1])))
     for f in found:
         if f.demonym or f.street or f.hint is not None:
+            continue
+        words = f.name.split()
+        if len(words) > 1 and words[-1].casefold() in rules.street_words:
+            # "Second Street", "Church Street": a street, whatever town the gazetteer names so.
+            f.street, f.label = True, "FAC"
             continue
         before = text[max(0, f.start - 20) : f.start].casefold().split()
         if before[-2:] == ["block", "of"] or (

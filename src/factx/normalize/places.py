@@ -346,7 +346,7 @@ def _candidates(name: str, hint: str | None) -> tuple[Candidate, ...]:
         # "Oaxaca State", "Manchester City": the name without its designator.
         return _candidates(" ".join(words[:-1]), hint or rules.division_words[words[-1].casefold()])
     if not out and len(words) > 1 and words[0].casefold() in DIRECTIONS:
-        out = _part_of(" ".join(words[1:]), name)
+        out = _part_of(" ".join(words[1:]))
     if hint != "admin1":
         out = _city_over_division(out)
     if hint:
@@ -355,10 +355,11 @@ def _candidates(name: str, hint: str | None) -> tuple[Candidate, ...]:
     return tuple(out)
 
 
-def _part_of(rest: str, name: str) -> list[Candidate]:
+def _part_of(rest: str) -> list[Candidate]:
     """Readings of "North Philadelphia": the large city after the direction word.
 
-    The part has no point of its own in the gazetteer; the whole city's stands in.
+    The part has no point of its own in the gazetteer: the whole city's name and point stand in,
+    without its GeoNames id (the part is not the city's feature).
     """
     out = []
     for entry, by_alt in load_gazetteer().lookup_key(name_key(rest)):
@@ -366,7 +367,7 @@ def _part_of(rest: str, name: str) -> list[Candidate]:
             continue
         if entry.kind != "city" or entry.population < DIRECTION_CITY_POPULATION:
             continue
-        part = replace(entry, geonames_id=None, name=name)
+        part = replace(entry, geonames_id=None)
         out.append(Candidate(part, _prior(entry)))
     return out
 
@@ -483,17 +484,18 @@ def _score(c: Candidate, q: Query, i: int, ctx: dict[str, Any], chosen: list[Ent
     points = ctx.get("points")
     # A world city's namesake ("Paris", Ky.) needs a region or container, not a neighbour.
     if points and damp == 1.0 and e.kind in ("city", "admin2") and e.lat is not None:
-        key = name_key(q.name)
+        key = _base_key(q.name)
         near = min((_km(e.lat, e.lon, la, lo) for k, la, lo in points if k != key), default=None)
         if near is not None and near < NEAR_KM:
             s += NEAR_BONUS * (1.0 - near / NEAR_KM)
     pairs = ctx.get("pairs")
     if pairs and damp == 1.0 and e.kind in ("city", "admin2") and e.lat is not None:
-        key = name_key(q.name)
+        # "DeKalb" and "DeKalb County" are one name, not two that place each other.
+        base = _base_key(q.name)
         lat, lon = e.lat, e.lon
         # A box test first: most readings are far apart, and a great-circle distance costs more.
         near = min((_km(lat, lon, la, lo) for k, la, lo in pairs
-                    if k != key and abs(la - lat) < NEAR_DEGREES and abs(lo - lon) < 2 * NEAR_DEGREES), default=None)
+                    if k != base and abs(la - lat) < NEAR_DEGREES and abs(lo - lon) < 2 * NEAR_DEGREES), default=None)
         if near is not None and near < NEAR_KM:
             s += PAIR_BONUS * (1.0 - near / NEAR_KM)
     if e.kind in ("admin1", "country") and any(
@@ -698,7 +700,7 @@ def _refine(queries: Sequence[Query], groups: list[list[int]], chosen: list[Entr
         # A town read as its most populous namesake places its neighbours too ("Youngstown").
         first = bool(q.candidates) and q.candidates[0].entry == e
         if e.kind in ("city", "admin2") and e.lat is not None and (sure or first):
-            points.append((key, e.lat, e.lon))
+            points.append((_base_key(q.name), e.lat, e.lon))
     for (code, key), vote in votes.items():
         states[code] += vote
         state_keys[code].add(key)
@@ -747,6 +749,14 @@ def _cue_country(cues: Counter[str], focus: str | None) -> frozenset[str]:
     return frozenset({top[0][0]})
 
 
+def _base_key(name: str) -> str:
+    """Return the name's key without a trailing division word ("dekalb" for "DeKalb County")."""
+    words = name_key(name).split()
+    while len(words) > 1 and words[-1] in load_rules().division_words:
+        words.pop()
+    return " ".join(words)
+
+
 def _possible_points(queries: Sequence[Query], groups: list[list[int]], country: str | None) -> list[tuple[str, float, float]]:
     """Return (name key, lat, lon) of the likely town and county readings of every name, in ``country``."""
     out = []
@@ -759,7 +769,7 @@ def _possible_points(queries: Sequence[Query], groups: list[list[int]], country:
         if not cands:
             continue
         top = max(c.prior for c in cands)
-        key = name_key(q.name)
+        key = _base_key(q.name)
         best = sorted((c for c in cands if top - c.prior <= PAIR_MARGIN), key=lambda c: -c.prior)[:PAIR_READINGS]
         out.extend((key, c.entry.lat, c.entry.lon) for c in best)
     return out
