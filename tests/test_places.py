@@ -662,3 +662,20 @@ def test_a_county_and_its_namesake_town_are_one_name():
 )
 def test_more_country_cues(text):
     assert country_cues(text).most_common(1)[0][0] == "US"
+
+
+def test_a_country_lies_in_no_other_place(nlp):
+    places, _ = extract_places(nlp("He reported on deals in Russia, U.S. officials said on Wednesday."))
+    assert _by_text(places)["Russia"].kind == "country"
+
+
+def test_cues_leave_world_cities_of_an_article_across_countries(nlp):
+    text = ("The FBI said the former spy worked in Moscow, London and Paris for British intelligence, "
+            "and later in Washington.")
+    places, _ = extract_places(nlp(text))
+    assert _by_text(places)["Paris"].country == "FR"
+
+
+def test_a_county_jail_keeps_its_county(nlp):
+    places, _ = extract_places(nlp("He is being held at the Black Hawk County jail on a theft charge."))
+    assert _by_text(places)["Black Hawk County"].admin1 == "US-IA"

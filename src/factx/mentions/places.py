@@ -385,8 +385,8 @@ def _known(text: str, *, min_city: int = 0) -> bool:
     """Return whether ``text`` has a gazetteer reading (a town only from ``min_city`` people up)."""
     key = name_key(text)
     rules = load_rules()
-    if not key or key in rules.stop_names or key in rules.unrecognized_regions:
-        return False
+    if not key or key in rules.stop_names or key in rules.unrecognized_regions or demonym_candidates(text):
+        return False  # a nationality ("a German-Iraqi boy") is read as a demonym where the model finds it
     cands = place_candidates(text)
     if not cands:
         return False
@@ -936,6 +936,9 @@ def _link_containers(text: str, found: list[PlaceSpan]) -> None:
             continue
         between = text[a.end : b.start]
         if between.strip() == "," and len(between) <= 3:
+            a_cands = place_candidates(a.name, hint=a.hint)
+            if a_cands and a_cands[0].entry.kind == "country":
+                continue  # "in Russia, U.S. officials said": a country lies in no other place
             b_cands = place_candidates(b.name, hint=b.hint)
             if _in_list_of(text, found, i, b_cands):
                 continue

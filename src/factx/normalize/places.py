@@ -575,7 +575,7 @@ def resolve_places(queries: Sequence[Query], *, prefer_countries: Sequence[str] 
     inferred: frozenset[str] = frozenset()
     # The cues are read only where a name has readings in more than one country.
     if text and not prefer and any(len({c.entry.country for c in q.candidates}) > 1 for q in queries):
-        inferred = _cue_country(country_cues(text), _argmax(weights, queries))
+        inferred = _cue_country(country_cues(text), weights)
     # Cues weigh on the readings, not on the focus: the focus stays what the clear names say.
     for code in prefer:
         weights[code] += 0.5
@@ -739,12 +739,14 @@ def _refine(queries: Sequence[Query], groups: list[list[int]], chosen: list[Entr
             chosen[i] = best
 
 
-def _cue_country(cues: Counter[str], focus: str | None) -> frozenset[str]:
-    """Return the country the cues point to, unless the clear names point elsewhere or the cues disagree."""
+def _cue_country(cues: Counter[str], weights: Counter[str]) -> frozenset[str]:
+    """Return the country the cues point to, where the clear names (``weights``) name no other country."""
     top = cues.most_common(2)
     if not top or top[0][1] < CUE_MIN or (len(top) > 1 and top[1][1] >= top[0][1]):
         return frozenset()
-    if focus is not None and focus != top[0][0]:
+    # The clear names come first: the cues count where they give no country, or only the cues' country
+    # (a local story); an article across countries keeps its world cities.
+    if weights and (sum(w for c, w in weights.items() if c != top[0][0]) > 0 or top[0][0] not in weights):
         return frozenset()
     return frozenset({top[0][0]})
 
