@@ -679,3 +679,47 @@ def test_cues_leave_world_cities_of_an_article_across_countries(nlp):
 def test_a_county_jail_keeps_its_county(nlp):
     places, _ = extract_places(nlp("He is being held at the Black Hawk County jail on a theft charge."))
     assert _by_text(places)["Black Hawk County"].admin1 == "US-IA"
+
+
+@pytest.mark.parametrize(
+    ("text", "word"),
+    [
+        ("One man was found dead at 40th and Grand on Sunday.", "Grand"),
+        ("The crash happened at Meridian and Grace Streets on Sunday.", "Meridian"),
+        ("Police were called to the area of Lake Mead and Jones boulevards.", "Jones"),
+    ],
+)
+def test_crossing_streets_are_streets(nlp, text, word):
+    places, _ = extract_places(nlp(text))
+    assert all(p.kind == "landmark" and p.country is None for p in places if p.text == word)
+
+
+@pytest.mark.parametrize(
+    ("text", "word"),
+    [
+        ("Paris Walker, of the south suburb, was ordered held without bail.", "Paris"),
+        ('"Everybody was just running around," said Mary.', "Mary"),
+        ("Her daughter, Mecca Canty, 21, was also hurt.", "Mecca"),
+        ("He has long been called the Godfather of Soul.", "Soul"),
+        ("Delta Flight 1088 left on time.", "Delta"),
+    ],
+)
+def test_names_used_otherwise(nlp, text, word):
+    places, _ = extract_places(nlp(text))
+    assert not any(word in p.text for p in places)
+
+
+@pytest.mark.parametrize(
+    ("text", "surface", "country"),
+    [
+        ("Fighting continued in Paris on Sunday.", "Paris", "FR"),
+        ("The Brooklyn District Attorney charged two men.", "Brooklyn", "US"),
+        ("Officials in Georgia said the road was closed.", "Georgia", None),
+    ],
+)
+def test_first_names_that_are_places_stay_places(nlp, text, surface, country):
+    places, _ = extract_places(nlp(text))
+    place = _by_text(places)[surface]
+    assert place.country is not None
+    if country:
+        assert place.country == country

@@ -62,8 +62,8 @@ LOCATIVE_WORDS = frozenset(
 )
 # "a Medford man", "a 14-year-old Peoria boy": what comes before a name that modifies a noun.
 MODIFIER_BEFORE = re.compile(r"(?:\b(?:a|an|another)\s+|\b\d+-(?:year|month|week|day)-old\s+)$", re.I)
-# "Aurora, 8, was killed": an age after a name makes it a person.
-AGE_AFTER = re.compile(r"\s*,\s*\d{1,3}\s*,")
+# "Aurora, 8, was killed", "Mecca Canty, 21,": an age after a name, or after it and a surname, makes it a person.
+AGE_AFTER = re.compile(r"(?:\s+[A-Z][\w'\u2019-]+)?\s*,\s*\d{1,3}\s*,")
 # "Jody Herring, 40, of Barre Town": the place a person is from.
 RESIDENCE_BEFORE = re.compile(r",\s*\d{1,3}\s*,\s*(?:of|from)\s+$")
 # A town in a landmark's name ("Grand Junction High School") is read as the landmark's town only when it is this large.
@@ -75,6 +75,10 @@ NAME_POS = frozenset({PROPN, ADJ, NOUN})
 # "in Brooksville": after these words a name the gazetteer knows as a town of this size is taken.
 IN_WORDS = frozenset("in near outside inside around throughout".split())
 IN_CITY_POPULATION = 5_000
+# "said Mary.": a name after these verbs and before punctuation is the speaker.
+SPEECH_VERBS = frozenset("said says told asked added wrote".split())
+# Former and foreign names this short collide with words and first names ("Soul", "Levi", "Jada").
+SHORT_ALTERNATE = 5
 # Tokens joining the words of one name: "St. Louis", "Winston-Salem".
 NAME_JOINERS = frozenset({"-", "."})
 
@@ -215,10 +219,12 @@ def _find_place_spans(doc: Doc, table: TokenTable) -> list[PlaceSpan]:
                     continue
                 # "Jordan" where the article also names "Jordan Peterson" (unless the text puts something
                 # in it), "Aurora, 8,", "Sheriff Rushing"
-                if ent.label_ in ("GPE", "LOC") and _person_use(
-                    table, part.start, part.end, persons, rules, placed=_placed(table, part.start, part.end, rules)
-                ):
+                placed = _placed(table, part.start, part.end, rules)
+                if ent.label_ in ("GPE", "LOC") and _person_use(table, part.start, part.end, persons, rules,
+                                                                placed=placed):
                     continue
+                if ent.label_ == "GPE" and not placed and _first_name(table, part.start, part.end, rules):
+                    continue  # "Paris Walker", "said Mary": a first name the model took for a place
                 if ent.label_ == "FAC" and _person_landmark(table, part, persons, rules):
                     continue  # "Regina Herring": a person the model took for a building
                 if _street_after(part, rules):
@@ -269,6 +275,11 @@ def _find_place_spans(doc: Doc, table: TokenTable) -> list[PlaceSpan]:
     for ent in scan_ents:
         for start, end, demonym in _scan(table, ent.start, ent.end, EMBEDDED_CITY_POPULATION, taken):
             if ent.label_ == "PERSON" and not demonym and _in_name(table, ent.start, start, end, rules):
+                continue
+            if _vehicle(table, start, end, rules) or (
+                # "Paris Walker": a first name and a surname the model took for an organisation
+                len(ent) == 2 and start == ent.start and _first_name(table, start, end, rules)
+            ):
                 continue
             claim_tokens(start, end, demonym=demonym, label="GPE")
     n = len(doc)
@@ -551,7 +562,7 @@ def _person_use(table: TokenTable, start: int, end: int, persons: list[tuple[int
 
     After a title, even with a first name between ("Sheriff Rushing", "Lt. Jeff Crisp"), before an
     age ("Aurora, 8, was killed"), or as a word of a longer PERSON entity elsewhere ("Jordan" and
-    "Scott Jordan"); a car's make or model ("Toyota Camry", "Dodge Durango").
+    "Scott Jordan"); a brand or a car's model ("Toyota Camry", "Dodge Durango", "Delta Flight").
     """
     texts = table.texts
     i = start - 1
@@ -584,12 +595,28 @@ def _in_name(table: TokenTable, first: int, start: int, end: int, rules: PlaceRu
     return prev[:1].isupper() and prev.isalpha() and not prev.isupper()
 
 
-def _vehicle(table: TokenTable, start: int, end: int, rules: PlaceRules) -> bool:
-    """Return whether tokens ``start:end`` name a car: a make before a model ("Toyota Camry"), or the model."""
+def _first_name(table: TokenTable, start: int, end: int, rules: PlaceRules) -> bool:
+    """Return whether a name that is mostly a person's stands as one: before a surname or after "said"."""
+    if end - start != 1 or name_key(table.texts[start]) not in rules.first_names:
+        return False
     texts = table.texts
-    if start > 0 and name_key(texts[start - 1]) in rules.vehicle_makes:
+    nxt = texts[end] if end < len(texts) else ""
+    low = nxt.casefold()
+    # A surname may be a small town's name too ("Walker"), not a well-known place's.
+    if (nxt[:1].isupper() and nxt.isalpha() and not nxt.isupper() and not _strong(nxt, WHOLE_ORG_CITY_POPULATION)
+            and low not in rules.division_words and low not in rules.landmark_words
+            and not _phrase_at(table.lowers, end, rules.local_cues)):
+        return True  # "Paris Walker"; not "Paris Police", "Georgia State"
+    return start > 0 and table.lowers[start - 1] in SPEECH_VERBS and (not nxt or table.punct[end])
+
+
+def _vehicle(table: TokenTable, start: int, end: int, rules: PlaceRules) -> bool:
+    """Return whether tokens ``start:end`` name a brand: a car make or an airline before a model or a word
+    ("Toyota Camry", "Delta Flight 1088"), or the model after a make ("Dodge Durango")."""
+    texts = table.texts
+    if start > 0 and name_key(texts[start - 1]) in rules.brand_names:
         return True
-    if name_key(table.span_text(start, end)) not in rules.vehicle_makes or end >= len(texts):
+    if name_key(table.span_text(start, end)) not in rules.brand_names or end >= len(texts):
         return False
     nxt = texts[end]
     return nxt[:1].isupper() or (nxt[:1].isdigit() and not table.punct[end] and nxt.isalnum() and not nxt.isdigit())
@@ -688,9 +715,12 @@ def _whole_place(span: Span, persons: list[tuple[int, int, int, set[str]]], tabl
     label = span.root.ent_type_ if len(span) else ""
     if label == "MONEY":
         return False
+    rules = load_rules()
     if (_person_name(span, persons) or AGE_AFTER.match(table.text, span.end_char)
-            or _vehicle(table, span.start, span.end, load_rules())):
+            or _vehicle(table, span.start, span.end, rules)):
         return False
+    if label == "PERSON" and _first_name(table, span.start, span.end, rules):
+        return False  # "said Mary": a first name the model rightly took for a person
     if label == "PERSON":
         return _strong(span.text, WHOLE_PERSON_CITY_POPULATION if _locative(span) else WHOLE_ORG_CITY_POPULATION)
     return _strong(span.text, WHOLE_ORG_CITY_POPULATION)
@@ -746,6 +776,8 @@ def _strong(text: str, min_city: int = GAP_CITY_POPULATION) -> bool:
     e = cands[0].entry
     if e.kind in ("country", "region") or cands[0].prefer or cands[0].curated:
         return True
+    if cands[0].alternate and len(text) <= SHORT_ALTERNATE:
+        return False  # a short former or foreign name ("Soul" for Seoul, "Jada" for Jeddah) is mostly a word or a name
     if text.isupper() and len(text) <= 4:
         return False  # an acronym ("OAS", "AI") is an organisation, not a town
     if e.kind == "admin1":
@@ -918,8 +950,29 @@ def _mark_streets(text: str, found: list[PlaceSpan], rules: PlaceRules) -> None:
         before = text[max(0, f.start - 20) : f.start].casefold().split()
         if before[-2:] == ["block", "of"] or (
             name_key(f.name) in stems and before[-1:] in (["on"], ["onto"], ["off"])
-        ):
+        ) or _crossing(text, f, rules):
             f.street, f.label = True, "FAC"
+
+
+ORDINAL_STREET = re.compile(r"\d+(?:st|nd|rd|th)\b")
+
+
+def _crossing(text: str, f: PlaceSpan, rules: PlaceRules) -> bool:
+    """Return whether a name is one of two crossing streets ("40th and Grand", "Meridian and Grace Streets")."""
+    after = text[f.end : f.end + 40]
+    before = text[max(0, f.start - 40) : f.start]
+    words = after.split()
+    # "Jones boulevards", "Meridian and Grace Streets": a plural street word after the pair
+    plural = {w + "s" for w in rules.street_words if not w.endswith(".")}
+    if words and words[0].casefold().rstrip(".,") in plural:
+        return True
+    if words[:1] in (["and"], ["&"]) and len(words) > 1:
+        if ORDINAL_STREET.match(words[1]) or any(w.casefold().rstrip(".,") in plural for w in words[1:4]):
+            return True
+    tail = before.split()
+    return len(tail) >= 2 and tail[-1] in ("and", "&") and (
+        bool(ORDINAL_STREET.fullmatch(tail[-2])) or tail[-2].casefold() in rules.street_words
+    )
 
 
 def _link_containers(text: str, found: list[PlaceSpan]) -> None:

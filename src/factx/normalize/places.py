@@ -99,6 +99,7 @@ class Candidate:
     prior: float
     prefer: bool = False
     curated: bool = False  # from the rules file, not only from the gazetteer
+    alternate: bool = False  # known by a former or foreign name only ("Soul" for Seoul)
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,7 +127,8 @@ class PlaceRules:
     building_words: frozenset[tuple[str, ...]] = frozenset()
     namesakes: frozenset[str] = frozenset()
     given_names: frozenset[str] = frozenset()
-    vehicle_makes: frozenset[str] = frozenset()
+    first_names: frozenset[str] = frozenset()
+    brand_names: frozenset[str] = frozenset()
     # (country, ((text to find, pattern to match then), ...)), ...
     country_cues: tuple[tuple[str, tuple[tuple[str, re.Pattern[str]], ...]], ...] = ()
 
@@ -247,7 +249,8 @@ def load_rules() -> PlaceRules:
         building_words=_phrases(buildings.get("words", [])),
         namesakes=frozenset(name_key(w) for w in buildings.get("namesakes", [])),
         given_names=frozenset(name_key(w) for w in raw.get("given_names", {}).get("words", [])),
-        vehicle_makes=frozenset(name_key(w) for w in raw.get("vehicle_makes", {}).get("words", [])),
+        first_names=frozenset(name_key(w) for w in raw.get("given_names", {}).get("first_names", [])),
+        brand_names=frozenset(name_key(w) for w in raw.get("brand_names", {}).get("words", [])),
         country_cues=tuple(cues),
     )
 
@@ -319,12 +322,13 @@ def _candidates(name: str, hint: str | None) -> tuple[Candidate, ...]:
     out: list[Candidate] = []
     seen: set[tuple] = set()
 
-    def add(entry: Entry, bonus: float = 0.0, prefer: bool = False, curated: bool = False) -> None:
+    def add(entry: Entry, bonus: float = 0.0, prefer: bool = False, curated: bool = False,
+            alternate: bool = False) -> None:
         ident = (entry.geonames_id, entry.kind, entry.name, entry.lat)
         if ident in seen:
             return
         seen.add(ident)
-        out.append(Candidate(_fix(entry), _prior(entry) + bonus, prefer, curated=curated))
+        out.append(Candidate(_fix(entry), _prior(entry) + bonus, prefer, curated=curated, alternate=alternate))
 
     for target, prefer in rules.aliases.get(key, ()):
         for entry in _alias_entries(target):
@@ -340,7 +344,7 @@ def _candidates(name: str, hint: str | None) -> tuple[Candidate, ...]:
     gaz = load_gazetteer()
     for variant in (key, *_variants(key)):
         for entry, by_alt in gaz.lookup_key(variant):
-            add(entry, -ALT_PENALTY if by_alt else 0.0)
+            add(entry, -ALT_PENALTY if by_alt else 0.0, alternate=by_alt)
     words = name.split()
     if not out and len(words) > 1 and words[-1].casefold() in rules.division_words:
         # "Oaxaca State", "Manchester City": the name without its designator.
