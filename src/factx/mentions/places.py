@@ -75,6 +75,8 @@ NAME_POS = frozenset({PROPN, ADJ, NOUN})
 # "in Brooksville": after these words a name the gazetteer knows as a town of this size is taken.
 IN_WORDS = frozenset("in near outside inside around throughout".split())
 IN_CITY_POPULATION = 5_000
+# The words a name follows in the frames that make it a place: "village of", "man from", "in (north)".
+BEFORE_NAME_WORDS = frozenset({"of", "from"}) | IN_WORDS | DIRECTIONS
 # "said Mary.": a name after these verbs and before punctuation is the speaker.
 SPEECH_VERBS = frozenset("said says told asked added wrote".split())
 # Former and foreign names this short collide with words and first names ("Soul", "Levi", "Jada").
@@ -384,8 +386,16 @@ def _split_place(ent: Span, rules: PlaceRules, table: TokenTable, taken: list[bo
     return out
 
 
+@lru_cache(maxsize=64)
+def _first_words(phrases: frozenset[tuple[str, ...]]) -> frozenset[str]:
+    """The first words of ``phrases``."""
+    return frozenset(p[0] for p in phrases if p)
+
+
 def _phrase_at(lowers: list[str], k: int, phrases: frozenset[tuple[str, ...]]) -> int:
     """Return the length of the longest phrase of ``phrases`` that starts at token ``k`` (0 for none)."""
+    if k >= len(lowers) or lowers[k] not in _first_words(phrases):
+        return 0
     for n in (4, 3, 2, 1):
         if k + n <= len(lowers) and tuple(lowers[k : k + n]) in phrases:
             return n
@@ -480,9 +490,13 @@ def _cue_names(table: TokenTable, taken: list[bool], persons: list[tuple[int, in
     texts, lowers, text = table.texts, table.lowers, table.text
     n = len(texts)
     person_ends = {e for _, e, _, _ in persons}
+    # Most tokens start no cue: a set test first keeps the scan cheap.
+    after_first = _first_words(rules.local_cues) | _first_words(rules.building_words) | _first_words(rules.place_cues)
+    before_last = BEFORE_NAME_WORDS
     for k in range(1, n):
         word = texts[k - 1]
-        if word[:1].isupper() and not taken[k - 1]:
+        low = lowers[k]
+        if (low in after_first or low in rules.modifier_nouns) and word[:1].isupper() and not taken[k - 1]:
             local = bool(_phrase_at(lowers, k, rules.local_cues))
             building = not local and bool(_phrase_at(lowers, k, rules.building_words))
             if local or building or _phrase_at(lowers, k, rules.place_cues):
@@ -500,7 +514,7 @@ def _cue_names(table: TokenTable, taken: list[bool], persons: list[tuple[int, in
                         table, start, end, persons, rules
                     ):
                         yield start, end, False
-        if not texts[k][:1].isupper() or taken[k]:
+        if lowers[k - 1] not in before_last or not texts[k][:1].isupper() or taken[k]:
             continue
         if (k >= 2 and _phrase_at(lowers, k - 2, rules.before_cues) == 2) or (
             lowers[k - 1] in ("of", "from")
