@@ -723,3 +723,17 @@ def test_first_names_that_are_places_stay_places(nlp, text, surface, country):
     assert place.country is not None
     if country:
         assert place.country == country
+
+
+@pytest.mark.parametrize(("name", "admin1"), [("L.A.", "US-CA"), ("NYC", "US-NY")])
+def test_city_short_names(name, admin1):
+    assert place_candidates(name)[0].entry.admin1 == admin1
+
+
+def test_la_nina_is_no_city():
+    assert place_candidates("La") == [] or place_candidates("La")[0].entry.name != "Los Angeles"
+
+
+def test_a_short_name_places_its_neighbour(nlp):
+    places, _ = extract_places(nlp("Two men were shot in Pasadena on Friday, L.A. officials said."))
+    assert _by_text(places)["Pasadena"].admin1 == "US-CA"

@@ -971,13 +971,19 @@ def _mark_streets(text: str, found: list[PlaceSpan], rules: PlaceRules) -> None:
 ORDINAL_STREET = re.compile(r"\d+(?:st|nd|rd|th)\b")
 
 
+@lru_cache(maxsize=4)
+def _plurals(words: frozenset[str]) -> frozenset[str]:
+    """The plural forms of the street words ("streets", "boulevards")."""
+    return frozenset(w + "s" for w in words if not w.endswith("."))
+
+
 def _crossing(text: str, f: PlaceSpan, rules: PlaceRules) -> bool:
     """Return whether a name is one of two crossing streets ("40th and Grand", "Meridian and Grace Streets")."""
     after = text[f.end : f.end + 40]
     before = text[max(0, f.start - 40) : f.start]
     words = after.split()
     # "Jones boulevards", "Meridian and Grace Streets": a plural street word after the pair
-    plural = {w + "s" for w in rules.street_words if not w.endswith(".")}
+    plural = _plurals(rules.street_words)
     if words and words[0].casefold().rstrip(".,") in plural:
         return True
     if words[:1] in (["and"], ["&"]) and len(words) > 1:

@@ -578,7 +578,9 @@ def resolve_places(queries: Sequence[Query], *, prefer_countries: Sequence[str] 
             )
     inferred: frozenset[str] = frozenset()
     # The cues are read only where a name has readings in more than one country.
-    if text and not prefer and any(len({c.entry.country for c in q.candidates}) > 1 for q in queries):
+    if text and not prefer and any(
+        c.entry.country != q.candidates[0].entry.country for q in queries for c in q.candidates[1:]
+    ):
         inferred = _cue_country(country_cues(text), weights)
     # Cues weigh on the readings, not on the focus: the focus stays what the clear names say.
     for code in prefer:
