@@ -454,6 +454,7 @@ def test_token_table_reads_what_the_doc_holds(nlp):
         ("Police arrested a 14-year-old Peoria boy on Monday.", "Peoria", "city", None),
         ("Four people were hurt in a Zanesville bar early Sunday.", "Zanesville", "city", "US-OH"),
         ("Chillicothe residents asked the council for more street lights.", "Chillicothe", "city", None),
+        ("The Grand Junction woman who was hurt is expected to recover.", "Grand Junction", "city", "US-CO"),
         # a place a person is from, a place named as a village or a suburb
         ("Mark Ellis, 35, of Crab Orchard, was charged with assault.", "Crab Orchard", "city", None),
         ("The fire started in the nearby village of Mohawk on Wednesday.", "Mohawk", "city", None),
@@ -737,3 +738,9 @@ def test_la_nina_is_no_city():
 def test_a_short_name_places_its_neighbour(nlp):
     places, _ = extract_places(nlp("Two men were shot in Pasadena on Friday, L.A. officials said."))
     assert _by_text(places)["Pasadena"].admin1 == "US-CA"
+
+
+def test_a_small_division_is_no_likelier_than_a_large_town():
+    # "Toledo" is also a district of Belize with some 16,000 people.
+    assert place_candidates("Toledo")[0].entry.admin1 == "US-OH"
+    assert place_candidates("Toledo", hint="admin1")[0].entry.admin1 == "BZ-TOL"

@@ -510,9 +510,11 @@ def _cue_names(table: TokenTable, taken: list[bool], persons: list[tuple[int, in
                         yield start, end, local or building
             elif texts[k].islower() and lowers[k] in rules.modifier_nouns:
                 for start, end in _names_before(table, k, taken, whole=True):
-                    if MODIFIER_BEFORE.search(text, 0, table.idx[start]) and not _person_use(
-                        table, start, end, persons, rules
-                    ):
+                    # "The Wichita Falls man": after "the" only a name of several words ("the Smith family").
+                    before = MODIFIER_BEFORE.search(text, 0, table.idx[start]) or (
+                        end - start > 1 and start > 0 and lowers[start - 1] == "the"
+                    )
+                    if before and not _person_use(table, start, end, persons, rules):
                         yield start, end, False
         if lowers[k - 1] not in before_last or not texts[k][:1].isupper() or taken[k]:
             continue

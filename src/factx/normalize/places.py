@@ -51,6 +51,8 @@ DOC_CITY_ADMIN1 = 0.5
 # Names listed together are mostly of one kind ("Oregon, Utah, Washington and Wisconsin").
 LIST_KIND_BONUS = 3.0
 MAJOR_POPULATION = 1_000_000
+# Below a million people a division's kind prior shrinks, to nothing at 10 ** SMALL_DIVISION_LOG.
+SMALL_DIVISION_LOG = 4.0
 # A town this large outside the region named after it ("New York City, Long Island") says the
 # region was misread, not that an unknown namesake is meant.
 LARGE_TOWN = 100_000
@@ -286,7 +288,11 @@ def _fix(entry: Entry) -> Entry:
 
 
 def _prior(entry: Entry) -> float:
-    return math.log10(entry.population + 10) + KIND_PRIOR.get(entry.kind, 0.0)
+    kind = KIND_PRIOR.get(entry.kind, 0.0)
+    if entry.kind == "admin1" and 0 < entry.population < MAJOR_POPULATION:
+        # A small division ("Toledo" district, 16,000 people) is no likelier than a large town of its name.
+        kind *= max(0.0, math.log10(entry.population) - SMALL_DIVISION_LOG) / (6.0 - SMALL_DIVISION_LOG)
+    return math.log10(entry.population + 10) + kind
 
 
 @lru_cache(maxsize=256)
