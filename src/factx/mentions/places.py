@@ -336,11 +336,10 @@ def _split_place(ent: Span, rules: PlaceRules, table: TokenTable, taken: list[bo
         start += 1
     while end > start and taken[end - 1]:
         end -= 1
-    whole = table.span_text(start, end) if end > start else ""
     for k in range(start + 1, end):
         # Not in a name that holds a cue word ("Kansas City police").
         if _phrase_at(table.lowers, k, rules.local_cues) and table.texts[k - 1][:1].isupper() and not (
-            place_candidates(whole)
+            place_candidates(table.span_text(start, end))
         ):
             end = k
             break
@@ -493,7 +492,12 @@ def _cue_names(table: TokenTable, taken: list[bool], persons: list[tuple[int, in
     # Most tokens start no cue: a set test first keeps the scan cheap.
     after_first = _first_words(rules.local_cues) | _first_words(rules.building_words) | _first_words(rules.place_cues)
     before_last = BEFORE_NAME_WORDS
-    for k in range(1, n):
+    after_any = after_first | rules.modifier_nouns
+    spots = {k for k, w in enumerate(lowers) if w in after_any}
+    spots.update(k + 1 for k, w in enumerate(lowers) if w in before_last)
+    for k in sorted(spots):
+        if k < 1 or k >= n:
+            continue
         word = texts[k - 1]
         low = lowers[k]
         if (low in after_first or low in rules.modifier_nouns) and word[:1].isupper() and not taken[k - 1]:

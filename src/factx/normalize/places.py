@@ -583,8 +583,9 @@ def resolve_places(queries: Sequence[Query], *, prefer_countries: Sequence[str] 
                 (i, q.sentence, best.entry.kind in ("admin1", "admin2"), name_key(q.name))
             )
     inferred: frozenset[str] = frozenset()
-    # The cues are read only where a name has readings in more than one country.
-    if text and not prefer and any(
+    # The cues are read only where they can count (the clear names name one country at most) and where
+    # a name has readings in more than one country.
+    if text and not prefer and len(weights) <= 1 and any(
         c.entry.country != q.candidates[0].entry.country for q in queries for c in q.candidates[1:]
     ):
         inferred = _cue_country(country_cues(text), weights)
