@@ -521,6 +521,9 @@ def test_all_caps_datelines(nlp, text, surface, admin1):
         ("Officers said Lt. Chad Brooks was not hurt.", "Chad"),
         ("Sheriff Tyler Lincoln said the boy was taken to a hospital.", "Lincoln"),
         ("The victim, Victoria Whitehurst, was found at home.", "Victoria"),
+        # the model takes this person for a building: an age after a name makes it a person
+        ("The victim was identified as Regina Herring, 34, of Barre.", "Herring"),
+        ("The victim was identified as Regina Herring, 34, of Barre.", "Regina"),
     ],
 )
 def test_people_are_not_places(nlp, text, word):

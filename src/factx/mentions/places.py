@@ -1,13 +1,19 @@
 """Place mentions in a parsed article: find the names, then resolve them together.
 
-Recognition starts from spaCy's GPE, LOC and FAC entities and NORP nationality words,
-then adds what the small model misses: names the gazetteer knows well (countries,
-first-level divisions, large cities, demonyms) outside entities or embedded in an
-organisation's name, US state abbreviations after a town ("Hawthorne, Calif."), and
-all-caps datelines ("TOONE, Tenn. --" even for a town the gazetteer lacks).  "Leshan, Sichuan"
-is split into a town and its container, and a following "province"/"state" says which kind
-of place is meant.  A town name used as a street ("Hearne Avenue", "the 3700 block of
-Hearne") is a landmark, never the town.
+Recognition starts from all-caps datelines ("TOONE, Tenn. --" even for a town the gazetteer
+lacks, "STOCKTON-", "ST. LOUIS (KMOV.com) --") and spaCy's GPE, LOC and FAC entities and NORP
+nationality words, then adds what the small model misses: names the gazetteer knows well
+(countries, first-level divisions, large cities, demonyms) outside entities or embedded in an
+organisation's name, any town the words around show to be a place (its office: "Toledo police",
+"the Greenwood County Sheriff's Office"; its people or its buildings after "a" or an age: "a
+Medford man", "a Zanesville bar"; "the village of Mohawk", "Jody Herring, 40, of Barre Town",
+"in Brooksville"), and US state abbreviations after a town ("Hawthorne, Calif.").  The cue words
+are data (``places_rules.json``).  "Leshan, Sichuan" is split into a town and its container, and a
+following "province"/"state" says which kind of place is meant.  A landmark named after its town
+("Grand Junction High School") is placed in that town.  A town name used as a street ("Hearne
+Avenue", "the 3700 block of Hearne", "40th and Grand") is a landmark, never the town; a name used
+as a person's ("Sheriff Rushing", "Aurora, 8, was killed", "Chad Dermyer") or a brand's ("a Toyota
+Camry") is no place.
 """
 
 from __future__ import annotations

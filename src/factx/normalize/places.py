@@ -5,10 +5,13 @@ its gazetteer candidates, each scored by a population prior and a kind prior, th
 context from the same article: the focus country (from unambiguous names, demonyms and
 the dateline), the regions other names resolve to ("Paris" next to "Texas"), an explicit
 container ("Leshan, Sichuan", "Hawthorne, Calif."), the kind of the names listed with it
-("California or Washington") and the countries the user prefers.  A town and a state that
-could be read together support each other ("Savannah" ... "Georgia").  Once every name has a
-reading, same-named towns are chosen again by the article's state and by their distance to
-the article's other towns ("Decatur" next to "Atlanta").
+("California or Washington") and the countries the user prefers.  Where the user prefers none
+and no clear name gives the article a country, its cue words do ("the 700 block of", "RCMP"; see
+``country_cues``).  A name said with a town's office ("Toledo police") is a town or a county.  A
+town and a state that could be read together support each other ("Savannah" ... "Georgia").
+Once every name has a reading, same-named towns are chosen again by the article's state, by their
+distance to the article's other towns ("Decatur" next to "Atlanta") and to the likely readings of
+its other ambiguous names ("Quincy" next to "Ephrata" is in Washington).
 Names the gazetteer does not know stay unresolved; they never stop the others.
 """
 
