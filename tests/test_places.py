@@ -640,7 +640,8 @@ def test_a_street_named_like_a_town_is_a_street(nlp):
 
 
 def test_a_state_before_other_words_of_a_name(nlp):
-    places, _ = extract_places(nlp("It was held at the West Virginia State Economic Development Center.\n\nIt was late."))
+    text = "It was held at the West Virginia State Economic Development Center.\n\nIt was late."
+    places, _ = extract_places(nlp(text))
     assert not any(p.admin1 == "US-VA" for p in places)
 
 

@@ -151,9 +151,8 @@ def extract_places(doc: Doc, *, prefer_countries: Sequence[str] = ()) -> tuple[l
     for f, entry in zip(found, res.entries):
         if f.town is not None:
             # The landmark lies in the town it is named after: it takes the town's place, not its name.
-            e = entry
-            places.append(PlaceMention(text[f.start : f.end], f.start, f.end, f.name, "landmark",
-                                       *((e.country, e.admin1, e.lat, e.lon) if e is not None else ())))
+            where = (entry.country, entry.admin1, entry.lat, entry.lon) if entry is not None else ()
+            places.append(PlaceMention(text[f.start : f.end], f.start, f.end, f.name, "landmark", *where))
             continue
         if entry is None:
             last = f.name.split()[-1].casefold() if f.name.split() else ""
@@ -269,7 +268,8 @@ def _find_place_spans(doc: Doc, table: TokenTable) -> list[PlaceSpan]:
                 continue
             if whole is not None and ent.label_ in ("ORG", "FAC") and len(whole) > 1:
                 last = whole[-1].lower_
-                town = _landmark_town(table, whole.start, whole.end, persons, rules) if last in rules.landmark_words else None
+                town = (_landmark_town(table, whole.start, whole.end, persons, rules)
+                        if last in rules.landmark_words else None)
                 if last in rules.feature_words or (last in rules.landmark_words and (town or _at_place(ent))):
                     # "Royal Street", "Lake Manassas": a street or a natural feature whatever the model
                     # says; a building ("... Hospital") where the text puts something at it or where
@@ -472,7 +472,7 @@ def _names_before(table: TokenTable, k: int, taken: list[bool], *, lo: int = 0, 
 
 
 def _name_after(table: TokenTable, k: int, taken: list[bool], *, min_city: int = 0) -> tuple[int, int] | None:
-    """Return the longest known place name that starts at token ``k`` and ends a name ("of Crab Orchard,")."""
+    """Return the run of capitalised words from token ``k`` when it is a known place name ("of Crab Orchard,")."""
     n = len(table.texts)
     last = k
     while last < n and last - k < MAX_NGRAM and _name_tokens(table, last, taken):
@@ -604,7 +604,9 @@ def _person_use(table: TokenTable, start: int, end: int, persons: list[tuple[int
         return True
     if _vehicle(table, start, end, rules):
         return True
-    if AGE_AFTER.match(table.text, table.end_char(end - 1)) and not (start > 0 and table.lowers[start - 1] in LOCATIVE_WORDS):
+    if AGE_AFTER.match(table.text, table.end_char(end - 1)) and not (
+        start > 0 and table.lowers[start - 1] in LOCATIVE_WORDS
+    ):
         return True
     return not placed and end - start == 1 and _elsewhere(start, end, set(table.lowers[start:end]), persons)
 
@@ -637,8 +639,10 @@ def _first_name(table: TokenTable, start: int, end: int, rules: PlaceRules) -> b
 
 
 def _vehicle(table: TokenTable, start: int, end: int, rules: PlaceRules) -> bool:
-    """Return whether tokens ``start:end`` name a brand: a car make or an airline before a model or a word
-    ("Toyota Camry", "Delta Flight 1088"), or the model after a make ("Dodge Durango")."""
+    """Return whether tokens ``start:end`` name a brand ("Toyota Camry", "Delta Flight 1088", "Dodge Durango").
+
+    A make or an airline before a model or another capitalised word, or a model after a make.
+    """
     texts = table.texts
     if start > 0 and name_key(texts[start - 1]) in rules.brand_names:
         return True
@@ -648,12 +652,15 @@ def _vehicle(table: TokenTable, start: int, end: int, rules: PlaceRules) -> bool
     return nxt[:1].isupper() or (nxt[:1].isdigit() and not table.punct[end] and nxt.isalnum() and not nxt.isdigit())
 
 
-def _person_landmark(table: TokenTable, part: Span, persons: list[tuple[int, int, int, set[str]]], rules: PlaceRules) -> bool:
-    """Return whether a FAC entity with no landmark word is a person's name ("Regina Herring", "Andre Cortez Craig")."""
+def _person_landmark(table: TokenTable, part: Span, persons: list[tuple[int, int, int, set[str]]],
+                     rules: PlaceRules) -> bool:
+    """Return whether a FAC entity with no landmark word is a person's name ("Regina Herring, 34,")."""
     lowers = table.lowers[part.start : part.end]
     if any(w in rules.landmark_words or w in rules.feature_words for w in lowers) or place_candidates(part.text):
         return False
-    return bool(AGE_AFTER.match(table.text, part.end_char)) or any(not set(lowers).isdisjoint(person) for _, _, _, person in persons)
+    return bool(AGE_AFTER.match(table.text, part.end_char)) or any(
+        not set(lowers).isdisjoint(person) for _, _, _, person in persons
+    )
 
 
 def _landmark_town(table: TokenTable, start: int, end: int, persons: list[tuple[int, int, int, set[str]]],

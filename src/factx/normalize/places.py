@@ -43,8 +43,8 @@ CONTAINER_MATCH = 8.0
 CONTAINER_MISMATCH = -3.0
 FOCUS_BONUS = 2.0
 USER_COUNTRY_BONUS = 3.0
-# The country the article's cue words point to ("the 700 block of", "RCMP"), as a user's preference would be,
-# but no more than the article's own focus against a world city's name.
+# The country the article's cue words point to ("the 700 block of", "RCMP"), as a user's preference would be;
+# halved against a world city's name, as the article's own focus is.
 CUE_COUNTRY_BONUS = 3.0
 DOC_COUNTRY_BONUS = 1.0
 DOC_ADMIN1_NEAR = 2.5  # a region named in the same or the next sentence ("Paris" ... "Texas")
@@ -77,7 +77,7 @@ REGION_VOTE = 2.0
 NEAR_BONUS = 2.5  # a reading next to another place of the article ("Decatur" by "Atlanta")
 NEAR_KM = 150.0
 # Two names that are both ambiguous place each other where readings of both lie close together
-# ("Troy" and "Gilmer County" in West Virginia, not Michigan and Georgia).
+# ("Quincy" and "Ephrata" in Washington, not Massachusetts and Pennsylvania).
 PAIR_BONUS = 1.5
 PAIR_READINGS = 8  # the most likely readings of a name that count as its possible places
 PAIR_MARGIN = 2.5  # ... within this many prior units of its best reading in the article's country
@@ -229,7 +229,9 @@ def load_rules() -> PlaceRules:
             try:
                 compiled.append((cue["find"], re.compile(cue["pattern"], re.M)))
             except re.error as exc:
-                raise PlaceRulesError(f"{RULES_FILE}: country_cues[{i}]: bad pattern {cue['pattern']!r} ({exc})") from None
+                raise PlaceRulesError(
+                    f"{RULES_FILE}: country_cues[{i}]: bad pattern {cue['pattern']!r} ({exc})"
+                ) from None
         cues.append((item["country"], tuple(compiled)))
     return PlaceRules(
         aliases=dict(aliases),
@@ -611,7 +613,8 @@ def resolve_places(queries: Sequence[Query], *, prefer_countries: Sequence[str] 
                     admin1_named[c.entry.admin1].add(name_key(q.name))
                 elif c.entry.kind in ("city", "admin2"):
                     admin1_towns[c.entry.admin1].add(name_key(q.name))
-    ctx = {"prefer": prefer, "inferred": inferred, "focus": focus, "countries": set(weights), "admin1s": admin1s, "peer_kinds": peer_kinds,
+    ctx = {"prefer": prefer, "inferred": inferred, "focus": focus, "countries": set(weights), "admin1s": admin1s,
+           "peer_kinds": peer_kinds,
            "admin1_named": admin1_named, "admin1_towns": admin1_towns}
 
     # Pass 2: containers first, then every name once: all its mentions share one
@@ -775,7 +778,9 @@ def _base_key(name: str) -> str:
     return " ".join(words)
 
 
-def _possible_points(queries: Sequence[Query], groups: list[list[int]], country: str | None) -> list[tuple[str, float, float]]:
+def _possible_points(
+    queries: Sequence[Query], groups: list[list[int]], country: str | None
+) -> list[tuple[str, float, float]]:
     """Return (name key, lat, lon) of the likely town and county readings of every name, in ``country``."""
     out = []
     for idx in groups:
