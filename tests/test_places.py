@@ -7,6 +7,7 @@ from factx.normalize.gazetteer import load_gazetteer, name_key
 from factx.normalize.places import (
     Query,
     abbreviation_admin1,
+    country_cues,
     demonym_candidates,
     load_rules,
     place_candidates,
@@ -433,3 +434,317 @@ def test_token_table_reads_what_the_doc_holds(nlp):
     assert [p == ADJ for p in table.pos] == [t.pos_ == "ADJ" for t in doc]
     empty = nlp("")
     assert token_table(empty).text == doc_text(empty) == ""
+
+
+# --- names the words around show to be places -------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "surface", "kind", "admin1"),
+    [
+        # a town's or a county's office names a town or a county
+        ("The Springfield Police Department said the road was closed.", "Springfield", "city", None),
+        ("Toledo police said two men ran from the store.", "Toledo", "city", "US-OH"),
+        ("Officers of the Bakersfield Police Department found the car.", "Bakersfield", "city", "US-CA"),
+        ("The Greenwood County Sheriff's Office said the driver was hurt.", "Greenwood County", "admin2", None),
+        ("Savannah-Chatham police arrested a woman on Friday.", "Savannah", "city", "US-GA"),
+        ("Winston-Salem police said the car was stolen.", "Winston-Salem", "city", "US-NC"),
+        # a name before a person or a building noun
+        ("A Medford man was sentenced on Thursday.", "Medford", "city", None),
+        ("Police arrested a 14-year-old Peoria boy on Monday.", "Peoria", "city", None),
+        ("Four people were hurt in a Zanesville bar early Sunday.", "Zanesville", "city", "US-OH"),
+        ("Chillicothe residents asked the council for more street lights.", "Chillicothe", "city", None),
+        ("The Grand Junction woman who was hurt is expected to recover.", "Grand Junction", "city", "US-CO"),
+        # a place a person is from, a place named as a village or a suburb
+        ("Mark Ellis, 35, of Crab Orchard, was charged with assault.", "Crab Orchard", "city", None),
+        ("The fire started in the nearby village of Mohawk on Wednesday.", "Mohawk", "city", None),
+        ("The family moved to the Houston suburb of Katy last year.", "Katy", "city", "US-TX"),
+        ("Deputies found a 70-year-old man from Cloquet in his deer stand.", "Cloquet", "city", "US-MN"),
+        ("Mark Ellis, from Bean Station, was taken into custody.", "Bean Station", "city", "US-TN"),
+        ("Police in Bean Station, Tennessee, said the officer was held.", "Bean Station", "city", "US-TN"),
+    ],
+)
+def test_cue_words_make_places(nlp, text, surface, kind, admin1):
+    places, _ = extract_places(nlp(text))
+    place = _by_text(places)[surface]
+    assert (place.kind, place.country) == (kind, "US")
+    if admin1:
+        assert place.admin1 == admin1
+
+
+@pytest.mark.parametrize(
+    ("text", "word"),
+    [
+        ("Many residents became sick after the storm.", "Many"),
+        ("Volunteers cleaned the Glenrock State Conservation Area on Sunday.", "Conservation"),
+        ("The UN police presence was welcomed by the government.", "UN"),
+    ],
+)
+def test_cue_words_need_a_name(nlp, text, word):
+    places, _ = extract_places(nlp(text))
+    assert not any(p.text == word for p in places)
+
+
+def test_landmark_takes_its_town(nlp):
+    places, _ = extract_places(nlp("Shots were fired near the parking lot of Grand Junction High School on Monday."))
+    school = [p for p in places if "High School" in p.text]
+    assert school and all((p.kind, p.country, p.admin1) == ("landmark", "US", "US-CO") for p in school)
+    assert school[0].lat is not None
+
+
+def test_landmark_named_after_a_person_takes_no_town(nlp):
+    places, _ = extract_places(nlp("Students gathered outside Lincoln High School on Monday."))
+    assert not any(p.admin1 == "US-NE" for p in places)
+
+
+@pytest.mark.parametrize(
+    ("text", "surface", "admin1"),
+    [
+        ("SAN ANTONIO - The man who was shot on Friday has died.", "SAN ANTONIO", "US-TX"),
+        ("STOCKTON-\n\nPolice say four people were shot on Sunday.", "STOCKTON", "US-CA"),
+        ("ORANGE - The man who shot his neighbor was arrested.", "ORANGE", "US-CA"),
+        ("TRENTON >> City police are looking for two men.", "TRENTON", "US-NJ"),
+    ],
+)
+def test_all_caps_datelines(nlp, text, surface, admin1):
+    places, _ = extract_places(nlp(text))
+    place = _by_text(places)[surface]
+    assert (place.kind, place.admin1) == ("city", admin1)
+    assert text[place.start : place.end] == surface
+
+
+@pytest.mark.parametrize(
+    ("text", "word"),
+    [
+        ("Aurora, 8, was killed in the crash.", "Aurora"),
+        ("Police Chief Scott Jordan said the man fled on foot.", "Jordan"),
+        ("Officers said Lt. Chad Brooks was not hurt.", "Chad"),
+        ("Sheriff Tyler Lincoln said the boy was taken to a hospital.", "Lincoln"),
+        ("The victim, Victoria Whitehurst, was found at home.", "Victoria"),
+        # the model takes this person for a building: an age after a name makes it a person
+        ("The victim was identified as Regina Herring, 34, of Barre.", "Herring"),
+        ("The victim was identified as Regina Herring, 34, of Barre.", "Regina"),
+    ],
+)
+def test_people_are_not_places(nlp, text, word):
+    places, _ = extract_places(nlp(text))
+    assert not any(word in p.text.split() for p in places)
+
+
+# --- the article's country from its own words ----------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "country"),
+    [
+        ("Deputies were called to the 700 block of Elm Street.", "US"),
+        ("The Richland County Sheriff's Office said the man was hurt.", "US"),
+        ("MANSFIELD (WCMH) \u2014 A man was shot.", "US"),
+        ("The RCMP said the driver was not hurt.", "CA"),
+        ("A spokesman for the Garda said the road was closed.", "IE"),
+    ],
+)
+def test_country_cues(text, country):
+    assert country_cues(text).most_common(1)[0][0] == country
+
+
+@pytest.mark.parametrize("text", ["They live in a block of flats.", "The Ohio River rose.", ""])
+def test_no_country_cues(text):
+    assert not country_cues(text)
+
+
+def test_cues_choose_the_country_of_an_ambiguous_town(nlp):
+    text = "Hamilton police said the boy was shot in the 700 block of Main Street. Sheriff's deputies helped."
+    places, focus = extract_places(nlp(text))
+    assert _by_text(places)["Hamilton"].country == "US"
+    assert focus.country == "US"
+
+
+def test_clear_places_outweigh_cues(nlp):
+    text = "Police in Hamilton, Ontario said a man was shot in the 700 block of Main Street."
+    places, _ = extract_places(nlp(text))
+    assert _by_text(places)["Hamilton"].admin1 == "CA-ON"
+
+
+def test_cues_do_not_move_a_world_city(nlp):
+    text = "The FBI said the suspect had flown to Paris before the 400 block of Elm Street was searched."
+    places, _ = extract_places(nlp(text))
+    assert _by_text(places)["Paris"].country == "FR"
+
+
+@pytest.mark.parametrize(
+    ("names", "index", "admin1"),
+    [
+        # two ambiguous names place each other where readings of both lie close together
+        (["Peoria", "Fulton County"], 0, "US-IL"),
+        (["Quincy", "Ephrata"], 0, "US-WA"),
+        (["Williston", "Bronson", "Marion County"], 0, "US-FL"),
+        (["Mansfield", "Richland County", "Ohio"], 1, "US-OH"),
+    ],
+)
+def test_ambiguous_neighbours_place_each_other(names, index, admin1):
+    assert _resolve(names, prefer_countries=["US"]).entries[index].admin1 == admin1
+
+
+def test_a_foreign_alternate_name_is_no_world_city_rival():
+    # "Santa Ana" is also an old name of a large Philippine city; it must not shield El Salvador's.
+    res = resolve_places([Query("Santa Ana")], text="Two men were shot in the 1500 block of Main Street.")
+    assert res.entries[0].admin1 == "US-CA"
+
+
+@pytest.mark.parametrize(
+    ("text", "surface", "kind", "admin1"),
+    [
+        ("The Wilson County Sheriff's Office on Sunday named the man.", "Wilson County", "admin2", None),
+        ("ST. LOUIS (KMOV.com) \u2013 A man was killed on Friday.", "ST. LOUIS", "city", "US-MO"),
+        ("A man was hurt during a family gathering in Bay St. Louis on Friday.", "Bay St. Louis", "city", "US-MS"),
+        ("Three people were shot to death in Brooksville on Friday night.", "Brooksville", "city", None),
+        ("They said they were shot in north Wichita, but police found no evidence.", "Wichita", "city", "US-KS"),
+    ],
+)
+def test_names_the_model_splits_or_misses(nlp, text, surface, kind, admin1):
+    places, _ = extract_places(nlp(text))
+    place = _by_text(places)[surface]
+    assert (place.kind, place.country) == (kind, "US")
+    if admin1:
+        assert place.admin1 == admin1
+
+
+@pytest.mark.parametrize(
+    ("text", "word"),
+    [
+        ("They were sitting in a parked Toyota Camry when two men walked up.", "Toyota"),
+        ("He was last seen driving a Dodge Durango.", "Durango"),
+    ],
+)
+def test_cars_are_not_places(nlp, text, word):
+    places, _ = extract_places(nlp(text))
+    assert not any(word in p.text for p in places)
+
+
+def test_a_title_is_no_word_of_a_name(nlp):
+    text = "Dayton police said the boy was hurt. Dayton Sgt. Mark Smith said the case was open."
+    places, _ = extract_places(nlp(text))
+    assert any(p.text == "Dayton" and p.admin1 == "US-OH" for p in places)
+
+
+def test_a_part_of_a_city_is_named_by_the_city(nlp):
+    places, _ = extract_places(nlp("A man was shot in North Philadelphia on Tuesday night."))
+    part = _by_text(places)["North Philadelphia"]
+    assert (part.name, part.kind, part.admin1, part.geonames_id) == ("Philadelphia", "city", "US-PA", None)
+
+
+def test_a_street_named_like_a_town_is_a_street(nlp):
+    places, _ = extract_places(nlp("Shots were fired at Second Street and Bissell Avenue on Friday."))
+    assert all(p.kind == "landmark" and p.country is None for p in places if "Street" in p.text)
+
+
+def test_a_state_before_other_words_of_a_name(nlp):
+    text = "It was held at the West Virginia State Economic Development Center.\n\nIt was late."
+    places, _ = extract_places(nlp(text))
+    assert not any(p.admin1 == "US-VA" for p in places)
+
+
+def test_a_headline_is_no_person(nlp):
+    text = "Houston Walgreens Man Shot\n\nA man who stopped at a store in northeast Houston was shot on Sunday."
+    places, _ = extract_places(nlp(text))
+    assert any(p.text == "Houston" and p.admin1 == "US-TX" for p in places)
+
+
+def test_a_county_and_its_namesake_town_are_one_name():
+    # "DeKalb" the town lies in one state's DeKalb County; that is no evidence for that county.
+    res = _resolve(["DeKalb County", "DeKalb"], prefer_countries=["US"])
+    assert res.entries[0].admin1 == "US-GA"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Police told WVTM 13 News that the boy was hurt.",
+        "A friend wanted you to see this item from WRAL.com.",
+        "He was charged with a felony and held on a $50,000 bond.",
+    ],
+)
+def test_more_country_cues(text):
+    assert country_cues(text).most_common(1)[0][0] == "US"
+
+
+def test_a_country_lies_in_no_other_place(nlp):
+    places, _ = extract_places(nlp("He reported on deals in Russia, U.S. officials said on Wednesday."))
+    assert _by_text(places)["Russia"].kind == "country"
+
+
+def test_cues_leave_world_cities_of_an_article_across_countries(nlp):
+    text = ("The FBI said the former spy worked in Moscow, London and Paris for British intelligence, "
+            "and later in Washington.")
+    places, _ = extract_places(nlp(text))
+    assert _by_text(places)["Paris"].country == "FR"
+
+
+def test_a_county_jail_keeps_its_county(nlp):
+    places, _ = extract_places(nlp("He is being held at the Black Hawk County jail on a theft charge."))
+    assert _by_text(places)["Black Hawk County"].admin1 == "US-IA"
+
+
+@pytest.mark.parametrize(
+    ("text", "word"),
+    [
+        ("One man was found dead at 40th and Grand on Sunday.", "Grand"),
+        ("The crash happened at Meridian and Grace Streets on Sunday.", "Meridian"),
+        ("Police were called to the area of Lake Mead and Jones boulevards.", "Jones"),
+    ],
+)
+def test_crossing_streets_are_streets(nlp, text, word):
+    places, _ = extract_places(nlp(text))
+    assert all(p.kind == "landmark" and p.country is None for p in places if p.text == word)
+
+
+@pytest.mark.parametrize(
+    ("text", "word"),
+    [
+        ("Paris Walker, of the south suburb, was ordered held without bail.", "Paris"),
+        ('"Everybody was just running around," said Mary.', "Mary"),
+        ("Her daughter, Mecca Canty, 21, was also hurt.", "Mecca"),
+        ("He has long been called the Godfather of Soul.", "Soul"),
+        ("Delta Flight 1088 left on time.", "Delta"),
+    ],
+)
+def test_names_used_otherwise(nlp, text, word):
+    places, _ = extract_places(nlp(text))
+    assert not any(word in p.text for p in places)
+
+
+@pytest.mark.parametrize(
+    ("text", "surface", "country"),
+    [
+        ("Fighting continued in Paris on Sunday.", "Paris", "FR"),
+        ("The Brooklyn District Attorney charged two men.", "Brooklyn", "US"),
+        ("Officials in Georgia said the road was closed.", "Georgia", None),
+    ],
+)
+def test_first_names_that_are_places_stay_places(nlp, text, surface, country):
+    places, _ = extract_places(nlp(text))
+    place = _by_text(places)[surface]
+    assert place.country is not None
+    if country:
+        assert place.country == country
+
+
+@pytest.mark.parametrize(("name", "admin1"), [("L.A.", "US-CA"), ("NYC", "US-NY")])
+def test_city_short_names(name, admin1):
+    assert place_candidates(name)[0].entry.admin1 == admin1
+
+
+def test_la_nina_is_no_city():
+    assert place_candidates("La") == [] or place_candidates("La")[0].entry.name != "Los Angeles"
+
+
+def test_a_short_name_places_its_neighbour(nlp):
+    places, _ = extract_places(nlp("Two men were shot in Pasadena on Friday, L.A. officials said."))
+    assert _by_text(places)["Pasadena"].admin1 == "US-CA"
+
+
+def test_a_small_division_is_no_likelier_than_a_large_town():
+    # "Toledo" is also a district of Belize with some 16,000 people.
+    assert place_candidates("Toledo")[0].entry.admin1 == "US-OH"
+    assert place_candidates("Toledo", hint="admin1")[0].entry.admin1 == "BZ-TOL"

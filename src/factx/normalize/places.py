@@ -5,10 +5,13 @@ its gazetteer candidates, each scored by a population prior and a kind prior, th
 context from the same article: the focus country (from unambiguous names, demonyms and
 the dateline), the regions other names resolve to ("Paris" next to "Texas"), an explicit
 container ("Leshan, Sichuan", "Hawthorne, Calif."), the kind of the names listed with it
-("California or Washington") and the countries the user prefers.  A town and a state that
-could be read together support each other ("Savannah" ... "Georgia").  Once every name has a
-reading, same-named towns are chosen again by the article's state and by their distance to
-the article's other towns ("Decatur" next to "Atlanta").
+("California or Washington") and the countries the user prefers.  Where the user prefers none
+and no clear name gives the article a country, its cue words do ("the 700 block of", "RCMP"; see
+``country_cues``).  A name said with a town's office ("Toledo police") is a town or a county.  A
+town and a state that could be read together support each other ("Savannah" ... "Georgia").
+Once every name has a reading, same-named towns are chosen again by the article's state, by their
+distance to the article's other towns ("Decatur" next to "Atlanta") and to the likely readings of
+its other ambiguous names ("Quincy" next to "Ephrata" is in Washington).
 Names the gazetteer does not know stay unresolved; they never stop the others.
 """
 
@@ -16,6 +19,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
@@ -39,6 +43,9 @@ CONTAINER_MATCH = 8.0
 CONTAINER_MISMATCH = -3.0
 FOCUS_BONUS = 2.0
 USER_COUNTRY_BONUS = 3.0
+# The country the article's cue words point to ("the 700 block of", "RCMP"), as a user's preference would be;
+# halved against a world city's name, as the article's own focus is.
+CUE_COUNTRY_BONUS = 3.0
 DOC_COUNTRY_BONUS = 1.0
 DOC_ADMIN1_NEAR = 2.5  # a region named in the same or the next sentence ("Paris" ... "Texas")
 DOC_ADMIN1_FAR = 1.0
@@ -47,6 +54,8 @@ DOC_CITY_ADMIN1 = 0.5
 # Names listed together are mostly of one kind ("Oregon, Utah, Washington and Wisconsin").
 LIST_KIND_BONUS = 3.0
 MAJOR_POPULATION = 1_000_000
+# Below a million people a division's kind prior shrinks, to nothing at 10 ** SMALL_DIVISION_LOG.
+SMALL_DIVISION_LOG = 4.0
 # A town this large outside the region named after it ("New York City, Long Island") says the
 # region was misread, not that an unknown namesake is meant.
 LARGE_TOWN = 100_000
@@ -67,10 +76,20 @@ FOCUS_ADMIN1_WEIGHT = 2.0  # two sure names in a state, the state itself or a da
 REGION_VOTE = 2.0
 NEAR_BONUS = 2.5  # a reading next to another place of the article ("Decatur" by "Atlanta")
 NEAR_KM = 150.0
+# Two names that are both ambiguous place each other where readings of both lie close together
+# ("Quincy" and "Ephrata" in Washington, not Massachusetts and Pennsylvania).
+PAIR_BONUS = 1.5
+PAIR_READINGS = 8  # the most likely readings of a name that count as its possible places
+PAIR_MARGIN = 2.5  # ... within this many prior units of its best reading in the article's country
+NEAR_DEGREES = NEAR_KM / 111.0
 SURE_MARGIN = 1.5  # a town some 30 times larger than any namesake is sure enough to place others
 # "North Philadelphia", "West Oakland": a part of a large city.
 DIRECTIONS = frozenset("north south east west northeast northwest southeast southwest central downtown".split())
 DIRECTION_CITY_POPULATION = 50_000
+# "Toledo police", "the Elmira Police Department": a town's or a county's office names a town or a county.
+LOCAL_BONUS = 3.0
+# Cue patterns ("the 700 block of", "RCMP") that make a country the article's when no clear name says otherwise.
+CUE_MIN = 1
 
 
 class PlaceRulesError(FactxError):
@@ -85,6 +104,7 @@ class Candidate:
     prior: float
     prefer: bool = False
     curated: bool = False  # from the rules file, not only from the gazetteer
+    alternate: bool = False  # known by a former or foreign name only ("Soul" for Seoul)
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,6 +123,19 @@ class PlaceRules:
     feature_words: frozenset[str]
     stop_names: frozenset[str]
     country_coordinates: dict[str, tuple[float, float]]
+    person_titles: frozenset[str] = frozenset()
+    # Word sequences (lower case) after a name that show it is a place; ``local`` ones name a town's office.
+    local_cues: frozenset[tuple[str, ...]] = frozenset()
+    place_cues: frozenset[tuple[str, ...]] = frozenset()
+    before_cues: frozenset[tuple[str, ...]] = frozenset()
+    modifier_nouns: frozenset[str] = frozenset()
+    building_words: frozenset[tuple[str, ...]] = frozenset()
+    namesakes: frozenset[str] = frozenset()
+    given_names: frozenset[str] = frozenset()
+    first_names: frozenset[str] = frozenset()
+    brand_names: frozenset[str] = frozenset()
+    # (country, ((text to find, pattern to match then), ...)), ...
+    country_cues: tuple[tuple[str, tuple[tuple[str, re.Pattern[str]], ...]], ...] = ()
 
 
 @dataclass(slots=True)
@@ -117,6 +150,7 @@ class Query:
     sentence: int = 0
     candidates: list[Candidate] = field(default_factory=list)
     peers: tuple[int, ...] = ()  # indexes of the queries listed with this one ("California or Washington")
+    local: bool = False  # named with a town's or a county's office ("Toledo police"): a town or a county
 
 
 @dataclass(frozen=True, slots=True)
@@ -178,6 +212,27 @@ def load_rules() -> PlaceRules:
     demonyms.update(raw.get("demonyms", {}))
     division_words = raw.get("division_words", {})
     _require(all(v in KIND_PRIOR for v in division_words.values()), "division_words map to a kind")
+    after = raw.get("place_cues_after", {})
+    _require(isinstance(after, dict) and all(isinstance(after.get(k, []), list) for k in ("local", "place")),
+             "place_cues_after needs lists 'local' and 'place'")
+    buildings = raw.get("building_words", {})
+    cues = []
+    for i, item in enumerate(raw.get("country_cues", [])):
+        _require(isinstance(item.get("country"), str) and isinstance(item.get("cues"), list),
+                 f"country_cues[{i}] needs country and cues")
+        compiled = []
+        for cue in item["cues"]:
+            if isinstance(cue, str):
+                cue = {"find": cue, "pattern": r"\b" + re.escape(cue) + r"\b"}
+            _require(isinstance(cue, dict) and cue.get("find") and cue.get("pattern"),
+                     f"country_cues[{i}]: a cue is a phrase or has find and pattern")
+            try:
+                compiled.append((cue["find"], re.compile(cue["pattern"], re.M)))
+            except re.error as exc:
+                raise PlaceRulesError(
+                    f"{RULES_FILE}: country_cues[{i}]: bad pattern {cue['pattern']!r} ({exc})"
+                ) from None
+        cues.append((item["country"], tuple(compiled)))
     return PlaceRules(
         aliases=dict(aliases),
         regions=regions,
@@ -193,7 +248,39 @@ def load_rules() -> PlaceRules:
         country_coordinates={
             k: (float(v[0]), float(v[1])) for k, v in raw.get("country_coordinates", {}).items() if not k.startswith("_")
         },
+        person_titles=frozenset(w.casefold() for w in raw.get("person_titles", [])),
+        local_cues=_phrases(after.get("local", [])),
+        place_cues=_phrases(after.get("place", [])),
+        before_cues=_phrases(raw.get("place_cues_before", [])),
+        modifier_nouns=frozenset(w.casefold() for w in raw.get("modifier_nouns", {}).get("words", [])),
+        building_words=_phrases(buildings.get("words", [])),
+        namesakes=frozenset(name_key(w) for w in buildings.get("namesakes", [])),
+        given_names=frozenset(name_key(w) for w in raw.get("given_names", {}).get("words", [])),
+        first_names=frozenset(name_key(w) for w in raw.get("given_names", {}).get("first_names", [])),
+        brand_names=frozenset(name_key(w) for w in raw.get("brand_names", {}).get("words", [])),
+        country_cues=tuple(cues),
     )
+
+
+def _phrases(items: list[str]) -> frozenset[tuple[str, ...]]:
+    """Lower-cased word tuples of cue phrases ("fire department" -> ("fire", "department"))."""
+    return frozenset(tuple(x.casefold().split()) for x in items if x.strip())
+
+
+def country_cues(text: str) -> Counter[str]:
+    """Count, per country, the distinct cue patterns of ``places_rules.json`` that occur in ``text``.
+
+    Example:
+        >>> country_cues("Deputies were called to the 700 block of Main Street.")
+        Counter({'US': 1})
+    """
+    out: Counter[str] = Counter()
+    for country, cues in load_rules().country_cues:
+        # A plain substring test first: most cues are absent, and a regex scan of the whole text is slow.
+        n = sum(1 for find, pattern in cues if find in text and pattern.search(text))
+        if n:
+            out[country] += n
+    return out
 
 
 def _fix(entry: Entry) -> Entry:
@@ -206,7 +293,11 @@ def _fix(entry: Entry) -> Entry:
 
 
 def _prior(entry: Entry) -> float:
-    return math.log10(entry.population + 10) + KIND_PRIOR.get(entry.kind, 0.0)
+    kind = KIND_PRIOR.get(entry.kind, 0.0)
+    if entry.kind == "admin1" and 0 < entry.population < MAJOR_POPULATION:
+        # A small division ("Toledo" district, 16,000 people) is no likelier than a large town of its name.
+        kind *= max(0.0, math.log10(entry.population) - SMALL_DIVISION_LOG) / (6.0 - SMALL_DIVISION_LOG)
+    return math.log10(entry.population + 10) + kind
 
 
 @lru_cache(maxsize=256)
@@ -242,12 +333,13 @@ def _candidates(name: str, hint: str | None) -> tuple[Candidate, ...]:
     out: list[Candidate] = []
     seen: set[tuple] = set()
 
-    def add(entry: Entry, bonus: float = 0.0, prefer: bool = False, curated: bool = False) -> None:
+    def add(entry: Entry, bonus: float = 0.0, prefer: bool = False, curated: bool = False,
+            alternate: bool = False) -> None:
         ident = (entry.geonames_id, entry.kind, entry.name, entry.lat)
         if ident in seen:
             return
         seen.add(ident)
-        out.append(Candidate(_fix(entry), _prior(entry) + bonus, prefer, curated=curated))
+        out.append(Candidate(_fix(entry), _prior(entry) + bonus, prefer, curated=curated, alternate=alternate))
 
     for target, prefer in rules.aliases.get(key, ()):
         for entry in _alias_entries(target):
@@ -263,13 +355,13 @@ def _candidates(name: str, hint: str | None) -> tuple[Candidate, ...]:
     gaz = load_gazetteer()
     for variant in (key, *_variants(key)):
         for entry, by_alt in gaz.lookup_key(variant):
-            add(entry, -ALT_PENALTY if by_alt else 0.0)
+            add(entry, -ALT_PENALTY if by_alt else 0.0, alternate=by_alt)
     words = name.split()
     if not out and len(words) > 1 and words[-1].casefold() in rules.division_words:
         # "Oaxaca State", "Manchester City": the name without its designator.
         return _candidates(" ".join(words[:-1]), hint or rules.division_words[words[-1].casefold()])
     if not out and len(words) > 1 and words[0].casefold() in DIRECTIONS:
-        out = _part_of(" ".join(words[1:]), name)
+        out = _part_of(" ".join(words[1:]))
     if hint != "admin1":
         out = _city_over_division(out)
     if hint:
@@ -278,10 +370,11 @@ def _candidates(name: str, hint: str | None) -> tuple[Candidate, ...]:
     return tuple(out)
 
 
-def _part_of(rest: str, name: str) -> list[Candidate]:
+def _part_of(rest: str) -> list[Candidate]:
     """Readings of "North Philadelphia": the large city after the direction word.
 
-    The part has no point of its own in the gazetteer; the whole city's stands in.
+    The part has no point of its own in the gazetteer: the whole city's name and point stand in,
+    without its GeoNames id (the part is not the city's feature).
     """
     out = []
     for entry, by_alt in load_gazetteer().lookup_key(name_key(rest)):
@@ -289,7 +382,7 @@ def _part_of(rest: str, name: str) -> list[Candidate]:
             continue
         if entry.kind != "city" or entry.population < DIRECTION_CITY_POPULATION:
             continue
-        part = replace(entry, geonames_id=None, name=name)
+        part = replace(entry, geonames_id=None)
         out.append(Candidate(part, _prior(entry)))
     return out
 
@@ -314,9 +407,10 @@ def _city_over_division(cands: list[Candidate]) -> list[Candidate]:
 
 
 def _variants(key: str) -> list[str]:
+    # "Bay St. Louis" / "Bay Saint Louis": the abbreviation may stand anywhere in the name.
     words = key.split()
-    if words and words[0] in PREFIX_VARIANTS:
-        return [" ".join([PREFIX_VARIANTS[words[0]], *words[1:]])]
+    if any(w in PREFIX_VARIANTS for w in words):
+        return [" ".join(PREFIX_VARIANTS.get(w, w) for w in words)]
     return []
 
 
@@ -365,9 +459,13 @@ def _score(c: Candidate, q: Query, i: int, ctx: dict[str, Any], chosen: list[Ent
     s = c.prior
     if e.country and e.country in ctx["prefer"]:
         s += USER_COUNTRY_BONUS
+    if q.local and e.kind in ("city", "admin2"):
+        s += LOCAL_BONUS
     # A town that shares its name with a world city ("Paris", Texas) needs more than the
     # article's country to win: a region named nearby, or a container.
     damp = 0.5 if _has_major_rival(c, q) else 1.0
+    if e.country and e.country in ctx["inferred"]:
+        s += CUE_COUNTRY_BONUS * damp
     if e.country and e.country == ctx["focus"]:
         s += FOCUS_BONUS * damp
     if e.country and e.country in ctx["countries"]:
@@ -401,10 +499,20 @@ def _score(c: Candidate, q: Query, i: int, ctx: dict[str, Any], chosen: list[Ent
     points = ctx.get("points")
     # A world city's namesake ("Paris", Ky.) needs a region or container, not a neighbour.
     if points and damp == 1.0 and e.kind in ("city", "admin2") and e.lat is not None:
-        key = name_key(q.name)
+        key = _base_key(q.name)
         near = min((_km(e.lat, e.lon, la, lo) for k, la, lo in points if k != key), default=None)
         if near is not None and near < NEAR_KM:
             s += NEAR_BONUS * (1.0 - near / NEAR_KM)
+    pairs = ctx.get("pairs")
+    if pairs and damp == 1.0 and e.kind in ("city", "admin2") and e.lat is not None:
+        # "DeKalb" and "DeKalb County" are one name, not two that place each other.
+        base = _base_key(q.name)
+        lat, lon = e.lat, e.lon
+        # A box test first: most readings are far apart, and a great-circle distance costs more.
+        near = min((_km(lat, lon, la, lo) for k, la, lo in pairs
+                    if k != base and abs(la - lat) < NEAR_DEGREES and abs(lo - lon) < 2 * NEAR_DEGREES), default=None)
+        if near is not None and near < NEAR_KM:
+            s += PAIR_BONUS * (1.0 - near / NEAR_KM)
     if e.kind in ("admin1", "country") and any(
         p.kind == e.kind and (e.kind == "country" or p.country == e.country) for p in ctx["peer_kinds"][i]
     ):
@@ -434,10 +542,12 @@ def _inside(e: Entry, box: Entry) -> bool:
 
 def _has_major_rival(c: Candidate, q: Query) -> bool:
     """Return whether another reading of the name, in another country, is a major place."""
+    # A former or foreign name of a large city ("Santa Ana" for Taguig) is no rival: its prior says so.
     return any(
         o.entry.country != c.entry.country
         and (o.entry.population >= MAJOR_POPULATION or o.entry.kind == "country")
         and o.entry.population > c.entry.population
+        and o.prior > c.prior
         for o in q.candidates
     )
 
@@ -453,8 +563,12 @@ def _clear(q: Query) -> Candidate | None:
     return None
 
 
-def resolve_places(queries: Sequence[Query], *, prefer_countries: Sequence[str] = ()) -> Resolution:
-    """Choose a reading for every query using the article's context; compute the focus."""
+def resolve_places(queries: Sequence[Query], *, prefer_countries: Sequence[str] = (), text: str = "") -> Resolution:
+    """Choose a reading for every query using the article's context; compute the focus.
+
+    ``text`` is the article: without countries preferred by the caller, the country its cue words
+    point to (``country_cues``) is preferred where no clear name disagrees.
+    """
     prefer = frozenset(c.upper() for c in prefer_countries)
     for q in queries:
         if not q.candidates:
@@ -473,6 +587,14 @@ def resolve_places(queries: Sequence[Query], *, prefer_countries: Sequence[str] 
             admin1s[best.entry.admin1].append(
                 (i, q.sentence, best.entry.kind in ("admin1", "admin2"), name_key(q.name))
             )
+    inferred: frozenset[str] = frozenset()
+    # The cues are read only where they can count (the clear names name one country at most) and where
+    # a name has readings in more than one country.
+    if text and not prefer and len(weights) <= 1 and any(
+        c.entry.country != q.candidates[0].entry.country for q in queries for c in q.candidates[1:]
+    ):
+        inferred = _cue_country(country_cues(text), weights)
+    # Cues weigh on the readings, not on the focus: the focus stays what the clear names say.
     for code in prefer:
         weights[code] += 0.5
     focus = _argmax(weights, queries)
@@ -491,7 +613,8 @@ def resolve_places(queries: Sequence[Query], *, prefer_countries: Sequence[str] 
                     admin1_named[c.entry.admin1].add(name_key(q.name))
                 elif c.entry.kind in ("city", "admin2"):
                     admin1_towns[c.entry.admin1].add(name_key(q.name))
-    ctx = {"prefer": prefer, "focus": focus, "countries": set(weights), "admin1s": admin1s, "peer_kinds": peer_kinds,
+    ctx = {"prefer": prefer, "inferred": inferred, "focus": focus, "countries": set(weights), "admin1s": admin1s,
+           "peer_kinds": peer_kinds,
            "admin1_named": admin1_named, "admin1_towns": admin1_towns}
 
     # Pass 2: containers first, then every name once: all its mentions share one
@@ -550,7 +673,7 @@ def resolve_places(queries: Sequence[Query], *, prefer_countries: Sequence[str] 
     for q, e in zip(queries, chosen):
         if e is not None and e.country:
             final[e.country] += q.weight
-    for code in prefer:
+    for code in prefer | inferred:
         final[code] += 0.5
     focus = _argmax(final, queries) or focus
     for q, e in zip(queries, chosen):
@@ -596,10 +719,11 @@ def _refine(queries: Sequence[Query], groups: list[list[int]], chosen: list[Entr
         # A town read as its most populous namesake places its neighbours too ("Youngstown").
         first = bool(q.candidates) and q.candidates[0].entry == e
         if e.kind in ("city", "admin2") and e.lat is not None and (sure or first):
-            points.append((key, e.lat, e.lon))
+            points.append((_base_key(q.name), e.lat, e.lon))
     for (code, key), vote in votes.items():
         states[code] += vote
         state_keys[code].add(key)
+    pairs: list[tuple[str, float, float]] | None = None
     for idx in groups:
         q0 = queries[idx[0]]
         own = chosen[idx[0]]
@@ -611,6 +735,8 @@ def _refine(queries: Sequence[Query], groups: list[list[int]], chosen: list[Entr
         if own.admin1 and key0 in state_keys.get(own.admin1, ()):
             st[own.admin1] -= votes[(own.admin1, key0)]
         focus = ctx["focus"] or _argmax(weights, queries)
+        if pairs is None:
+            pairs = _possible_points(queries, groups, focus)
         st = Counter({code: n for code, n in st.items() if n > 0 and code.startswith(f"{focus}-")})
         top = st.most_common(2)
         focus_admin1 = (
@@ -621,7 +747,7 @@ def _refine(queries: Sequence[Query], groups: list[list[int]], chosen: list[Entr
         )
         # The focus country stays the one the clear names gave: a second vote on it would let
         # the ambiguous names pull the article abroad.  ``_score`` skips this name's own entries.
-        ctx2 = dict(ctx, admin1s=admin1s, focus_admin1=focus_admin1, points=points)
+        ctx2 = dict(ctx, admin1s=admin1s, focus_admin1=focus_admin1, points=points, pairs=pairs)
         # Same-named towns only: a country or state chosen before stays.
         cands = [c for c in q0.candidates if c.entry.kind in ("city", "admin2")]
         if not cands:
@@ -630,6 +756,46 @@ def _refine(queries: Sequence[Query], groups: list[list[int]], chosen: list[Entr
         best = cands[max(range(len(cands)), key=totals.__getitem__)].entry
         for i in idx:
             chosen[i] = best
+
+
+def _cue_country(cues: Counter[str], weights: Counter[str]) -> frozenset[str]:
+    """Return the country the cues point to, where the clear names (``weights``) name no other country."""
+    top = cues.most_common(2)
+    if not top or top[0][1] < CUE_MIN or (len(top) > 1 and top[1][1] >= top[0][1]):
+        return frozenset()
+    # The clear names come first: the cues count where they give no country, or only the cues' country
+    # (a local story); an article across countries keeps its world cities.
+    if weights and (sum(w for c, w in weights.items() if c != top[0][0]) > 0 or top[0][0] not in weights):
+        return frozenset()
+    return frozenset({top[0][0]})
+
+
+def _base_key(name: str) -> str:
+    """Return the name's key without a trailing division word ("dekalb" for "DeKalb County")."""
+    words = name_key(name).split()
+    while len(words) > 1 and words[-1] in load_rules().division_words:
+        words.pop()
+    return " ".join(words)
+
+
+def _possible_points(
+    queries: Sequence[Query], groups: list[list[int]], country: str | None
+) -> list[tuple[str, float, float]]:
+    """Return (name key, lat, lon) of the likely town and county readings of every name, in ``country``."""
+    out = []
+    for idx in groups:
+        q = queries[idx[0]]
+        if q.demonym:
+            continue
+        cands = [c for c in q.candidates if c.entry.kind in ("city", "admin2") and c.entry.lat is not None
+                 and (country is None or c.entry.country == country)]
+        if not cands:
+            continue
+        top = max(c.prior for c in cands)
+        key = _base_key(q.name)
+        best = sorted((c for c in cands if top - c.prior <= PAIR_MARGIN), key=lambda c: -c.prior)[:PAIR_READINGS]
+        out.extend((key, c.entry.lat, c.entry.lon) for c in best)
+    return out
 
 
 def _sure(q: Query, e: Entry) -> bool:
