@@ -292,6 +292,26 @@ def test_cli_database_equals_the_jsonl_of_the_same_run(nlp, tmp_path):
         assert [comparable(x) for x in iter_records(db)] == [comparable(x) for x in jsonl]
 
 
+def test_cli_incidents_of_a_run_are_stored_in_its_database(nlp, tmp_path):
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text("Two men were shot dead in Dayton, Ohio on Sunday, police said.\n")
+    (corpus / "b.txt").write_text("DAYTON, Ohio -- Two men were killed in a shooting on Sunday night.\n")
+    db, found = tmp_path / "facts.db", tmp_path / "incidents.jsonl"
+    r = CliRunner().invoke(cli, ["extract", str(corpus), "-j", "1", "-o", str(db), "--incidents", str(found),
+                                 "--published", "2016-03-08", "-q"])
+    assert r.exit_code == 0, r.stderr
+    written = [json.loads(line) for line in found.read_text().splitlines()]
+    assert len(written) == 1 and written[0]["counts"]["kill"]["value"] == 2
+    assert [comparable(x) for x in iter_incidents(db)] == [comparable(x) for x in written]
+    conn = sqlite3.connect(db)
+    assert conn.execute("SELECT COUNT(DISTINCT m.source_id) FROM incident_mentions m JOIN events e "
+                        "ON e.article_id = m.source_id AND e.id = m.event_id").fetchone() == (2,)
+    # factx incidents reads the database as it reads JSONL
+    again = CliRunner().invoke(cli, ["incidents", str(db), "-q"])
+    assert again.exit_code == 0 and [json.loads(x) for x in again.stdout.splitlines()] == written
+
+
 def test_cli_refuses_an_existing_database(nlp, tmp_path):
     write_corpus(tmp_path / "c", 3)
     db = tmp_path / "facts.db"

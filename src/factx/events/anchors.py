@@ -341,8 +341,11 @@ def document_city(ctx: Context) -> tuple[int, PlaceMention] | None:
 
 def _place_record(ip: tuple[int, PlaceMention], origin: str) -> dict[str, Any]:
     i, p = ip
-    return {"ref": f"places[{i}]", "name": p.name, "kind": p.kind, "country": p.country, "admin1": p.admin1,
-            "lat": p.lat, "lon": p.lon, "text": p.text, "start": p.start, "end": p.end, "origin": origin}
+    rec = {"ref": f"places[{i}]", "name": p.name, "kind": p.kind, "country": p.country, "admin1": p.admin1,
+           "lat": p.lat, "lon": p.lon, "text": p.text, "start": p.start, "end": p.end, "origin": origin}
+    if p.kind == "city" and p.geonames_id is None and p.name and p.name != p.text and p.name in p.text:
+        rec["landmark"] = p.text  # a part of the city named by it: "Southeast Dallas" is in Dallas
+    return rec
 
 
 def _focus_place(ctx: Context) -> dict[str, Any] | None:
