@@ -50,6 +50,22 @@ class TestOwnPlace:
         assert first(rec, "injure").place["name"] == "Dallas"
         assert first(rec, "kill").place["name"] == "Houston"
 
+    def test_a_place_called_a_neighbourhood_is_part_of_the_city(self, nlp):
+        text = "CHICAGO -- A man was shot and killed Sunday in the South Shore neighborhood, police said."
+        ev = first(record(nlp, text), "kill")
+        assert (ev.place["name"], ev.place["landmark"]) == ("Chicago", "South Shore neighborhood")
+
+    def test_a_neighbourhood_the_gazetteer_places_elsewhere(self, nlp):
+        text = "CHICAGO -- A boy was shot to death Friday in the West Side Austin neighborhood, police said."
+        ev = first(record(nlp, text), "kill")
+        assert (ev.place["name"], ev.place["landmark"]) == ("Chicago", "West Side Austin neighborhood")
+
+    def test_the_city_whose_police_tell_the_story(self, nlp):
+        text = ("Boy, 17, shot to death in Austin\n\nA teenage boy was shot to death Friday morning in the West Side "
+                "Austin neighborhood, according to Chicago Police.\n\nPolice said he died at the scene.")
+        rec = record(nlp, text)
+        assert {e.place["name"] for e in rec.events} == {"Chicago"}
+
     def test_neighbourhood_is_kept_as_the_landmark_of_its_city(self, nlp):
         text = "DALLAS -- A girl was shot in Southeast Dallas on Thursday, police said."
         ev = first(record(nlp, text), "injure")
@@ -66,6 +82,29 @@ class TestBorrowedPlace:
         text = "SPRINGFIELD, Ill. -- Two men were wounded early Sunday, police said."
         ev = first(record(nlp, text), "injure")
         assert (ev.place["name"], ev.place["origin"]) == ("Springfield", "dateline")
+
+    def test_the_hospital_the_hurt_were_taken_to_places_nothing(self, nlp):
+        text = ("PORTLAND, Ind. -- A boy was accidentally shot by a friend while hunting on Tuesday.\n\n"
+                "He was taken to Parkview Hospital in Fort Wayne with non-life-threatening injuries.")
+        rec = record(nlp, text)
+        assert {e.place["name"] for e in rec.events if e.type == "injure"} == {"Portland"}
+
+    def test_a_shooting_at_a_hospital_happened_there(self, nlp):
+        ev = first(record(nlp, "A gunman opened fire at a hospital in Dallas on Monday, killing two nurses."),
+                   "shooting")
+        assert (ev.place["name"], ev.place["landmark"]) == ("Dallas", "hospital")
+
+    def test_where_people_live_places_nothing(self, nlp):
+        text = ("TULSA, Okla. -- Three burglars were shot dead Monday at a house on Elm Street.\n\n"
+                "Michael Blair, 44, of Dayton, was charged in the shooting.")
+        rec = record(nlp, text)
+        assert {e.place["name"] for e in rec.events} == {"Tulsa"}
+
+    def test_treated_in_two_towns(self, nlp):
+        text = ("DUNKIRK, N.Y. -- A four-year-old shot himself on Sunday.\n\n"
+                "The child suffered non-life threatening injuries and was treated at hospitals in Dunkirk and Buffalo.")
+        rec = record(nlp, text)
+        assert {e.place["name"] for e in rec.events} == {"Dunkirk"}
 
     def test_where_a_station_is_based_places_nothing(self, nlp):
         text = ("TOLEDO, Ohio -- A man was arrested early Sunday.\n\n"

@@ -413,6 +413,8 @@ def test_the_dead_among_those_shot(nlp, text, injured, killed):
         ("The sheriff on Sunday identified the four people killed Christmas Eve as members of one family.", "kill", 4),
         ("Two men shot Sunday night in Trenton were in stable condition.", "injure", 2),
         ("A total of 50 people were killed in the attack.", "kill", 50),
+        ("A drive-by shooting in Kent left a 1-year-old girl in critical condition.", "injure", 1),
+        ("A man is fighting for his life after being shot in the chest.", "injure", 1),
     ],
 )
 def test_counts_of_elided_and_small_clauses(nlp, text, etype, value):

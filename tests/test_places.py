@@ -64,6 +64,9 @@ def test_rules_validate():
         ("Lagos", None, "city", "NG", None),
         ("Lagos", "admin1", "admin1", "NG", None),
         ("Quebec", None, "admin1", "CA", "CA-QC"),
+        # a city named otherwise that answers to the division's name must dominate it
+        ("Oklahoma", None, "admin1", "US", "US-OK"),
+        ("New York", None, "city", "US", "US-NY"),
     ],
 )
 def test_best_candidate_by_prior(name, hint, kind, country, admin1):

@@ -42,12 +42,13 @@ def _locative_place(trig: Trigger, ctx: Context) -> dict[str, Any] | None:
     heads = clause_heads(trig)
     heads += [c for h in heads[:1] for c in h.children if c.dep_ == "advcl"
               and any(m.lower_ in CIRCUMSTANCE_MARKS for m in c.children if m.dep_ in ("mark", "advmod"))]
+    family = rules.types[trig.type].family if trig.type in rules.types else ""
     for head in heads:
-        phrases += _locatives(head, rules)
+        # Where the hurt were treated ("died at a hospital in Camden") is not where they were hurt.
+        phrases += _locatives(head, rules, skip_care=family in rules.treated_families)
         if head.dep_ == "relcl" and any(c.lower_ == "where" for c in head.children):
             phrases.append(head.head)  # "the bar where he was shot"
     tok = trig.token
-    family = rules.types[trig.type].family if trig.type in rules.types else ""
     if trig.kind == "noun":
         # "the Kabul bombing", "Saturday's attack in Kabul": a place name modifying the event noun.
         phrases += [c for c in tok.children if c.dep_ in ("compound", "poss", "nmod")]
@@ -67,9 +68,10 @@ def _locative_place(trig: Trigger, ctx: Context) -> dict[str, Any] | None:
     return best
 
 
-def _locatives(head: Token, rules: Rules) -> list[Token]:
+def _locatives(head: Token, rules: Rules, *, skip_care: bool = False) -> list[Token]:
     """The objects of a word's locative prepositions, and of those a few phrases down ("in a battle between troops
-    and rebels in the Markets area", "answered a knock at his door in Deerpark Road")."""
+    and rebels in the Markets area", "answered a knock at his door in Deerpark Road"); a hospital the hurt were
+    taken to, and with ``skip_care`` any place of care, is left out with what it holds."""
     out: list[Token] = []
     frontier = [head]
     for _ in range(3):
@@ -82,11 +84,39 @@ def _locatives(head: Token, rules: Rules) -> list[Token]:
                     continue
                 for g in c.children:
                     if g.dep_ == "pobj":
+                        if _care_place(g, rules) and (skip_care or c.lower_ in ("to", "into")):
+                            continue
                         if c.lower_ in rules.locative_prepositions:
                             out.append(g)
                         nxt += [g] + [m for m in g.children if m.dep_ == "conj"]
         frontier = nxt
     return out
+
+
+def _care_place(np: Token, rules: Rules) -> bool:
+    """A hospital, clinic or medical centre ("Parkview Hospital", "Harborview Medical Center")."""
+    return np.lemma_.lower() in rules.care_nouns or any(
+        c.dep_ in ("compound", "amod") and c.lemma_.lower() in rules.care_nouns for c in np.children)
+
+
+def _not_a_scene(root: Token, rules: Rules, *, care: bool = True) -> bool:
+    """A place name that tells where someone lives or (with ``care``) was treated, not where anything happened:
+    "Dianne Harriell, 28, of Dayton", "at an Atlanta hospital", "Parkview Hospital in Fort Wayne". ("A Lakeland woman"
+    is kept: local news names the victim's town so, and the town is most often where it happened.)"""
+    persons = rules.participants.get("person", frozenset())
+    head = root.head
+    if root.dep_ == "pobj" and head.lower_ in ("of", "from"):
+        holder = head.head
+        if holder.ent_type_ == "PERSON" or holder.like_num or holder.lemma_.lower() in persons:
+            return True
+    cur = root
+    for _ in range(3 if care else 0):
+        if cur.dep_ not in ("compound", "amod", "nmod", "pobj", "prep", "poss", "appos", "conj") or cur.head is cur:
+            break
+        cur = cur.head
+        if cur.pos_ in ("NOUN", "PROPN") and _care_place(cur, rules):
+            return True
+    return False
 
 
 def _in_region(p: PlaceMention, ctx: Context) -> bool:
@@ -167,6 +197,7 @@ def _sentence_place(trig: Trigger, sent: SpacySpan, ctx: Context) -> dict[str, A
     others = [t for t in sent if t.i != trig.token.i and t.lemma_.lower() in ctx.rules.trigger_lemmas()
               and t.pos_ in ("VERB", "NOUN") and not trig.token.is_ancestor(t)]
     dateline = dateline_place(ctx)
+    treated = trig.type in ctx.rules.types and ctx.rules.types[trig.type].family in ctx.rules.treated_families
     cands = []
     for i, p in enumerate(ctx.places):
         if not (sent.start_char <= p.start < sent.end_char) or not _usable_place(p) or p.kind == "landmark":
@@ -177,8 +208,8 @@ def _sentence_place(trig: Trigger, sent: SpacySpan, ctx: Context) -> dict[str, A
         root = span.root
         if any(o.is_ancestor(root) and not o.is_ancestor(trig.token) for o in others):
             continue  # the place of another event of the sentence
-        if root.head.lemma_.lower() in ctx.rules.seat_words:
-            continue  # "Detroit-based WXYZ": where an organisation sits, not where anything happened
+        if root.head.lemma_.lower() in ctx.rules.seat_words or _not_a_scene(root, ctx.rules, care=treated):
+            continue  # "Detroit-based WXYZ", "a Medford man", "an Atlanta hospital": no scene of the event
         if any(a.lower_ in ctx.rules.comparison_words for a in [root.head, root.head.head]):
             continue  # "the worst since the bombing in Madrid"
         if focus_country and p.country != focus_country and not trig.token.is_ancestor(root):
@@ -202,6 +233,9 @@ def fill_anchors(events: list[Event], ctx: Context) -> list[Event]:
     # First the holders of landmarks: a place of the same sentence, else of the incident, the dateline, the article.
     events = [with_changes(ev, place=_held(ev, events, ctx, fallback)) if ev.place and not ev.place.get("country")
               else ev for ev in events]
+    # Then parts of the article's city become the city, before the incident's other events borrow them.
+    events = [ev if ev.place is None or (finer := _finer(ev.place, ctx)) is ev.place
+              else with_changes(ev, place=finer) for ev in events]
     by_incident: dict[str, list[Event]] = {}
     for ev in events:
         if ev.incident:
@@ -230,24 +264,37 @@ def fill_anchors(events: list[Event], ctx: Context) -> list[Event]:
 
 def _finer(place: dict[str, Any] | None, ctx: Context) -> dict[str, Any] | None:
     """The article's city for a region or county that holds it ("in Greene County"), and for a part of it ("in
-    South Sacramento", a neighbourhood a few kilometres from it), which is kept as the landmark."""
+    South Sacramento", a neighbourhood a few kilometres from it, "the South Shore neighborhood"), which is kept
+    as the landmark."""
     city = ctx.doc_city
-    if not place or city is None or city[1].kind != "city" or place.get("landmark"):
+    if not place or city is None or city[1].kind != "city":
         return place
     c = city[1]
-    if (place.get("kind") in ("admin1", "admin2") and c.admin1 == place.get("admin1")
+    if place.get("landmark") is None and (
+            place.get("kind") in ("admin1", "admin2") and c.admin1 == place.get("admin1")
             and not (place.get("kind") == "admin2" and place.get("name") == c.name)):
         return _place_record(city, "document")
-    if place.get("kind") == "city" and place.get("name") != c.name and c.admin1 == place.get("admin1") and (
-            f" {c.name} " in f" {place.get('name')} " or _km(place, c) <= NEIGHBOURHOOD_KM):
+    if place.get("kind") == "city" and place.get("name") != c.name and _part_of_city(place, c, ctx):
         return {**_place_record(city, place["origin"]), "text": place.get("text"), "start": place.get("start"),
-                "end": place.get("end"), "landmark": place.get("name")}
+                "end": place.get("end"), "landmark": place.get("landmark") or place.get("name")}
     return place
 
 
 NEIGHBOURHOOD_KM = 5.0
+# A place the text calls a part of a city ("the Englewood neighborhood") may lie this far from its centre.
+NAMED_PART_KM = 25.0
 
 
+def _part_of_city(place: dict[str, Any], city: PlaceMention, ctx: Context) -> bool:
+    """Whether a town reading is a part of the article's city: named by it ("North Philadelphia"), a few
+    kilometres from it, or called a neighbourhood ("the Austin neighborhood", "the Juniata section"), which the
+    gazetteer may only know as a same-named town elsewhere."""
+    words = (place.get("text") or "").lower().replace(",", " ").split()
+    named_part = any(w in ctx.rules.neighbourhood_words for w in words)
+    if city.admin1 != place.get("admin1"):
+        return named_part
+    return (f" {city.name} " in f" {place.get('name')} "
+            or _km(place, city) <= (NAMED_PART_KM if named_part else NEIGHBOURHOOD_KM))
 def _km(place: dict[str, Any], city: PlaceMention) -> float:
     """Great-circle distance between a place record and a place mention, or infinity without coordinates."""
     import math
@@ -325,8 +372,13 @@ def _usable_place(p: PlaceMention) -> bool:
 
 
 def document_city(ctx: Context) -> tuple[int, PlaceMention] | None:
-    """The first city (else county) of the article that agrees with its focus: usually the dateline."""
+    """The article's city: its dateline's, else the first city (else county) that agrees with its focus, unless
+    that city's police never speak and another city's do ("shot in Austin, according to Chicago Police")."""
     f = ctx.focus
+    dateline = dateline_place(ctx)
+    if dateline is not None and dateline[1].kind == "city" and not (f and f.admin1 and dateline[1].admin1 != f.admin1):
+        return dateline
+    agencies = _agency_cities(ctx)
     for kinds in (("city",), ("admin2",)):
         for i, p in enumerate(ctx.places):
             if p.kind not in kinds or not _usable_place(p):
@@ -335,8 +387,23 @@ def document_city(ctx: Context) -> tuple[int, PlaceMention] | None:
                 continue
             if f and f.country and p.country != f.country:
                 continue
+            if agencies and p.kind == "city" and p.name not in {a.name for _, a in agencies}:
+                return agencies[0]
             return i, p
-    return None
+    return agencies[0] if agencies else None
+
+
+def _agency_cities(ctx: Context) -> list[tuple[int, PlaceMention]]:
+    """The cities named as the police or sheriff of the story ("Chicago Police", "Tustin police")."""
+    text = doc_text(ctx.doc)
+    f = ctx.focus
+    out = []
+    for i, p in enumerate(ctx.places):
+        if p.kind == "city" and _usable_place(p) and (not f or not f.country or p.country == f.country):
+            after = text[p.end:p.end + 20].lower().split()
+            if after and after[0].strip(".,'’s") in ctx.rules.agency_words:
+                out.append((i, p))
+    return out
 
 
 def _place_record(ip: tuple[int, PlaceMention], origin: str) -> dict[str, Any]:

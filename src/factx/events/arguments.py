@@ -135,6 +135,11 @@ def find_patient(trig: Trigger, etype: EventType) -> Token | None:
             subj = next((c for c in tok.head.children if c.dep_ == "nsubj"), None)
             if subj is not None and subj.i < auxpass[0].i and tok.head.tag_ == "VBG":
                 return subj
+        if auxpass and tok.dep_ == "pcomp" and tok.head.head.pos_ in ("VERB", "AUX"):
+            # "a man is fighting for his life after being shot": the clause's subject was shot.
+            subj = subject_of(tok.head.head)
+            if subj is not None:
+                return subj
         if tok.dep_ in ("acl", "amod"):
             return tok.head
         if tok.dep_ == "conj":

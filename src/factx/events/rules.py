@@ -70,6 +70,10 @@ class Rules:
     body_parts: frozenset[str] = frozenset()
     incident_breaks: tuple[str, ...] = ()
     incident_openers: tuple[str, ...] = ()  # "last month, ...": opening a sentence, another time, another story
+    neighbourhood_words: frozenset[str] = frozenset()  # "the Englewood neighborhood": a part of a city
+    agency_words: frozenset[str] = frozenset()  # "Chicago Police": the city whose officers tell the story
+    care_nouns: frozenset[str] = frozenset()  # "a hospital in Camden": where the hurt are treated
+    treated_families: frozenset[str] = frozenset()  # events whose place is never a place of care
     seat_words: frozenset[str] = frozenset()  # "a Detroit-based station": the place of an organisation
     link_labels: tuple[str, ...] = ()  # "RELATED:": the lines under it are headlines of other stories
     additive_cues: frozenset[str] = frozenset()  # "two others were also hurt": victims added to those told
@@ -122,7 +126,8 @@ _WORD_SETS = ("reporting_verbs", "hedge_words", "hedge_verbs", "negation_words",
               "trend_verbs", "generic_verbs", "irrealis_nouns", "reference_heads", "habitual_verbs",
               "aftermath_words", "measure_words",
               "locative_prepositions", "comparison_words", "dated_by_own_clause",
-              "target_is_place", "seat_words")
+              "target_is_place", "seat_words", "neighbourhood_words", "care_nouns", "agency_words",
+              "treated_families")
 _WORD_TUPLES = ("reporting_prepositions", "negated_patients", "incident_breaks", "incident_openers", "link_labels")
 
 

@@ -69,6 +69,12 @@ def _single(tok: Token, rules: Rules) -> tuple[str | None, str, int]:
     """The event type, trigger kind and end offset of a trigger headed by one word, or (None, "", 0)."""
     lemma = tok.lemma_.lower()
     end = tok.idx + len(tok.text)
+    if (tok.tag_ == "VBG" and any(c.dep_ in ("det", "poss") for c in tok.children)
+            and not any(c.dep_ in ("dobj", "nsubj") for c in tok.children)):
+        # A gerund with an article is a noun the tagger took for a verb: "a drive-by shooting".
+        etype = rules.noun_index.get(tok.lower_)
+        if etype:
+            return etype, "noun", end
     if tok.pos_ == "VERB":
         if lemma in rules.instrument_index and _wounding(tok, rules):
             return rules.instrument_index[lemma], "verb", end

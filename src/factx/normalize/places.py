@@ -59,8 +59,11 @@ SMALL_DIVISION_LOG = 4.0
 # A town this large outside the region named after it ("New York City, Long Island") says the
 # region was misread, not that an unknown namesake is meant.
 LARGE_TOWN = 100_000
-# A city holding this share of its same-named division's people is what the name means.
+# A city holding this share of its same-named division's people is what the name means; a city named
+# otherwise that answers to the division's name as an alias ("New York" for New York City) must hold more:
+# "Oklahoma" is the state, not Oklahoma City.
 CITY_SHARE_OF_DIVISION = 0.2
+ALIAS_CITY_SHARE_OF_DIVISION = 0.4
 # "St. Louis" / "Saint Louis", "Mt. Vernon" / "Mount Vernon": the gazetteer has one spelling.
 PREFIX_VARIANTS = {"st": "saint", "ste": "sainte", "saint": "st", "sainte": "ste", "mt": "mount", "ft": "fort"}
 # A name counts toward the focus with full weight only when its best reading beats the
@@ -400,8 +403,9 @@ def _city_over_division(cands: list[Candidate]) -> list[Candidate]:
     for d in divisions:
         for k, c in enumerate(out):
             e = c.entry
+            share = CITY_SHARE_OF_DIVISION if name_key(e.name) == name_key(d.entry.name) else ALIAS_CITY_SHARE_OF_DIVISION
             if (e.kind == "city" and e.country == d.entry.country
-                    and e.population >= CITY_SHARE_OF_DIVISION * d.entry.population and c.prior <= d.prior):
+                    and e.population >= share * d.entry.population and c.prior <= d.prior):
                 out[k] = replace(c, prior=d.prior + 0.1)
     return out
 
