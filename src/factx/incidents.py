@@ -1119,7 +1119,6 @@ def group_units(units: list[Unit], rules: GroupingRules | None = None, *,
             continue
         gi = groups.get(ri) or groups.setdefault(ri, _group_of(units[ri], rules))
         gj = groups.get(rj) or groups.setdefault(rj, _group_of(units[rj], rules))
-        ui, uj = units[i], units[j]
         gap = None if reach == COPY else rules.wide_window if reach == LATE else rules.tolerance
         if not _compatible(gi, gj, rules, gap):
             continue
