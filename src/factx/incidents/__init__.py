@@ -31,7 +31,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Mapping, TextIO
 
-from .errors import InputError
+from ..errors import InputError
 
 SCHEMA = "factx-incident/1"
 RECORD_SCHEMA = "factx/1"
@@ -101,7 +101,7 @@ class GroupingRules:
 @lru_cache(maxsize=4)
 def load_grouping_rules(path: str | None = None) -> GroupingRules:
     """Load and check ``data/incidents.json`` (or another file of the same shape)."""
-    from .errors import RulesError
+    from ..errors import RulesError
 
     where = path or "data/incidents.json"
     try:
@@ -151,7 +151,7 @@ def _opt(value: Any) -> float | None:
 @lru_cache(maxsize=1)
 def type_families() -> dict[str, str]:
     """Event type -> family, from the event inventory (``factx.events.load_rules``)."""
-    from .events import load_rules
+    from ..events import load_rules
 
     return {name: t.family for name, t in load_rules().types.items()}
 
