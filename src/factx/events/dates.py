@@ -21,6 +21,7 @@ TIME_ONLY = re.compile(r"(?:(?:at|about|around|approximately|roughly|shortly|jus
 
 
 def fill_date(ev: Event, mates: list[Event], main: str | None, ctx: Context) -> dict[str, Any] | None:
+    """A date for an event whose text gives none: its incident's earliest day, the article's, or the publication's."""
     family = ctx.rules.types[ev.type].family if ev.type in ctx.rules.types else ""
     if family not in ctx.rules.dated_by_own_clause:
         own = [e.date for e in mates if e.date and e.date.get("origin") in OWN
@@ -43,6 +44,7 @@ def fill_date(ev: Event, mates: list[Event], main: str | None, ctx: Context) -> 
 
 
 def attached_to_reporting(tok_span: SpacySpan | None, rules: Rules) -> bool:
+    """Whether a date tells when something was said ("police said Tuesday"), not when it happened."""
     if tok_span is None:
         return False
     root = tok_span.root
@@ -96,6 +98,7 @@ def within(day: str, period: str) -> bool:
 
 
 def is_day(d: DateMention) -> bool:
+    """Whether a date mention names one calendar day."""
     v = d.value or ""
     return len(v) >= 10 and v[:4].isdigit() and v[4] == "-" and v[5:7].isdigit() and v[7] == "-" and v[8:10].isdigit()
 
@@ -115,6 +118,7 @@ MAX_YEARS_BACK = 150
 
 
 def date_record(i: int, d: DateMention, origin: str) -> dict[str, Any]:
+    """An event's date record for the article's i-th date mention, with its origin."""
     return {"ref": f"dates[{i}]", "value": d.value, "type": d.type, "granularity": d.granularity, "text": d.text,
             "start": d.start, "end": d.end, "origin": origin}
 
