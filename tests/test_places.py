@@ -442,6 +442,14 @@ def test_token_table_reads_what_the_doc_holds(nlp):
 # --- names the words around show to be places -------------------------------------------
 
 
+def _assert_american(nlp, text, surface, kind, admin1):
+    places, _ = extract_places(nlp(text))
+    place = _by_text(places)[surface]
+    assert (place.kind, place.country) == (kind, "US")
+    if admin1:
+        assert place.admin1 == admin1
+
+
 @pytest.mark.parametrize(
     ("text", "surface", "kind", "admin1"),
     [
@@ -468,11 +476,7 @@ def test_token_table_reads_what_the_doc_holds(nlp):
     ],
 )
 def test_cue_words_make_places(nlp, text, surface, kind, admin1):
-    places, _ = extract_places(nlp(text))
-    place = _by_text(places)[surface]
-    assert (place.kind, place.country) == (kind, "US")
-    if admin1:
-        assert place.admin1 == admin1
+    _assert_american(nlp, text, surface, kind, admin1)
 
 
 @pytest.mark.parametrize(
@@ -606,11 +610,7 @@ def test_a_foreign_alternate_name_is_no_world_city_rival():
     ],
 )
 def test_names_the_model_splits_or_misses(nlp, text, surface, kind, admin1):
-    places, _ = extract_places(nlp(text))
-    place = _by_text(places)[surface]
-    assert (place.kind, place.country) == (kind, "US")
-    if admin1:
-        assert place.admin1 == admin1
+    _assert_american(nlp, text, surface, kind, admin1)
 
 
 @pytest.mark.parametrize(

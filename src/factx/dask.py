@@ -45,6 +45,19 @@ def _require_dask():
     return dask.bag, distributed
 
 
+def _connect(scheduler: Any) -> tuple[Any, bool]:
+    """A client of the cluster at ``scheduler`` (an address or a connected ``Client``), and whether it is ours."""
+    _, distributed = _require_dask()
+    if isinstance(scheduler, distributed.Client):
+        return scheduler, False
+    try:
+        return distributed.Client(scheduler, set_as_default=False, timeout=CONNECT_TIMEOUT), True
+    except (OSError, TimeoutError) as exc:
+        from .errors import FactxError
+
+        raise FactxError(f"cannot reach the Dask scheduler at {scheduler}: {exc}") from None
+
+
 def run_partition(items: Sequence[Article | Failure], settings: Settings, include_text: bool
                   ) -> list[dict[str, Any] | Failure]:
     """Extract one batch on a worker with that worker's model (loaded on first use, then cached)."""
@@ -69,16 +82,7 @@ def extract_distributed(items: Iterable[Article | Failure | str], *, scheduler: 
         >>> recs = list(extract_distributed(["Police arrested 5 people."], scheduler="tcp://127.0.0.1:8786"))  # doctest: +SKIP
     """
     _, distributed = _require_dask()
-    own = not isinstance(scheduler, distributed.Client)
-    if own:
-        try:
-            client = distributed.Client(scheduler, set_as_default=False, timeout=CONNECT_TIMEOUT)
-        except (OSError, TimeoutError) as exc:
-            from .errors import FactxError
-
-            raise FactxError(f"cannot reach the Dask scheduler at {scheduler}: {exc}") from None
-    else:
-        client = scheduler
+    client, own = _connect(scheduler)
     batches: dict[str, list] = {}  # future key -> its articles, to name them if the task itself fails
     futures: deque = deque()
     try:
@@ -192,17 +196,7 @@ def group_distributed(units: list, *, scheduler: str | Client, rules=None, task_
                             partitions, score_partitions)
 
     rules = rules or load_grouping_rules()
-    _, distributed = _require_dask()
-    own = not isinstance(scheduler, distributed.Client)
-    if own:
-        try:
-            client = distributed.Client(scheduler, set_as_default=False, timeout=CONNECT_TIMEOUT)
-        except (OSError, TimeoutError) as exc:
-            from .errors import FactxError
-
-            raise FactxError(f"cannot reach the Dask scheduler at {scheduler}: {exc}") from None
-    else:
-        client = scheduler
+    client, own = _connect(scheduler)
     try:
         dups = duplicate_pairs(units, rules)
         idf = headline_weights(units)
