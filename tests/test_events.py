@@ -436,3 +436,14 @@ def test_headlines_without_auxiliaries(nlp, text, etype, value):
 @pytest.mark.parametrize("text", ["Gunmen shot at the car.", "The gunman shot in the air."])
 def test_shooting_at_is_no_injury(nlp, text):
     assert not counted(events_of(nlp, text), "injure")
+
+
+def test_event_ids_are_unique_and_in_order_when_some_are_dropped(nlp):
+    # The injury of the boy who died is dropped for his death: the ids left must still be e1, e2, ...
+    text = ("A 16-year-old boy, one of three people hit by gunfire in Miami on Tuesday night, has died, police "
+            "said.\n\nPolice say the boy was mortally wounded when he and a friend were walking near a park. "
+            "A third person, a bystander, was struck in the arm.")
+    events = events_of(nlp, text)
+    assert [e.id for e in events] == [f"e{i}" for i in range(1, len(events) + 1)]
+    ids = {e.id for e in events}
+    assert all(e.same_as in ids for e in events if e.same_as)

@@ -84,6 +84,7 @@ def build_events(doc: Doc, *, numbers: Sequence[NumberMention], money: Sequence[
     sent_triggers = [(sent, find_triggers(sent, rules)) for sent in doc.sents]
     ctx.doc_city = document_city(ctx)
     events: list[Event] = []
+    made = 0  # events made so far: ids stay unique while some are dropped, until ``renumber``
     restatements: dict[str, str] = {}
     doc_events: list[tuple[Event, Token | None]] = []
     prev_pairs: list[tuple[Event, Token | None]] = []
@@ -139,8 +140,9 @@ def build_events(doc: Doc, *, numbers: Sequence[NumberMention], money: Sequence[
             date = date_for(trig, sent, ctx)
             source = find_source(sent, trig, rules)
             modality = "hedged" if is_hedged(trig, rules) else ("reported" if source is not None else "asserted")
+            made += 1
             ev = Event(
-                id=f"e{len(events) + 1}",
+                id=f"e{made}",
                 type=etype.name,
                 trigger=Span(text_at(doc, trigger_span.start, trigger_span.end), trigger_span.start, trigger_span.end),
                 count=count,
