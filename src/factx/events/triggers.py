@@ -1,10 +1,7 @@
-"""Find event triggers: single lemmas by part of speech, and multiword phrases with a Matcher."""
+"""Find event triggers: single lemmas by part of speech, and multiword phrases looked up by their first lemma."""
 
 from __future__ import annotations
 
-from typing import Any
-
-from spacy.matcher import Matcher
 from spacy.tokens import Doc, Token
 from spacy.tokens import Span as SpacySpan
 
@@ -12,41 +9,47 @@ from .context import Trigger
 from .rules import EventType, Rules
 from .syntax import is_passive, negative_prefix, subject_of
 
-_MATCHERS: dict[tuple[int, int], tuple[Any, Rules, Matcher, frozenset[int]]] = {}
+_PHRASES: dict[int, tuple[Rules, dict[str, list[tuple[str, str, tuple[str, ...]]]]]] = {}
 
 
-def _phrase_matcher(rules: Rules, vocab: Any) -> tuple[Matcher, frozenset[int]]:
-    """The Matcher of multiword triggers, and the lemma hashes that every one of its patterns starts with."""
-    cache_key = (id(vocab), id(rules))
-    hit = _MATCHERS.get(cache_key)
-    if hit is not None and hit[0] is vocab and hit[1] is rules:
-        return hit[2], hit[3]
-    matcher = Matcher(vocab)
+def _phrase_index(rules: Rules) -> dict[str, list[tuple[str, str, tuple[str, ...]]]]:
+    """The multiword triggers by their first lemma: (key, kind, words) of each."""
+    hit = _PHRASES.get(id(rules))
+    if hit is not None and hit[0] is rules:
+        return hit[1]
+    index: dict[str, list[tuple[str, str, tuple[str, ...]]]] = {}
     for key, (_, kind, parts) in rules.phrases.items():
-        # The first word of a verb phrase is matched by lemma ("shot dead" -> shoot dead); the rest literally or by lemma.
-        pattern = [{"LEMMA": parts[0]}] + [{"LOWER": p} if kind == "verb" else {"LEMMA": p} for p in parts[1:]]
-        alt = [{"LEMMA": p} for p in parts]
-        matcher.add(key, [pattern, alt])
-    firsts = frozenset(vocab.strings.add(parts[0]) for _, _, parts in rules.phrases.values())
-    _MATCHERS[cache_key] = (vocab, rules, matcher, firsts)
-    return matcher, firsts
+        index.setdefault(parts[0], []).append((key, kind, tuple(parts)))
+    _PHRASES[id(rules)] = (rules, index)
+    return index
+
+
+def _phrase_matches(span: SpacySpan, rules: Rules) -> list[tuple[str, int, int]]:
+    """Every multiword trigger in the span as (key, start, end): its first word by lemma, the others by lemma, or
+    for a verb phrase by their form ("shot dead" -> shoot dead)."""
+    index = _phrase_index(rules)
+    doc, end = span.doc, span.end
+    out = []
+    for tok in span:
+        for key, kind, parts in index.get(tok.lemma_, ()):
+            n = len(parts)
+            if tok.i + n <= end and all(
+                    (t := doc[tok.i + j]).lemma_ == parts[j] or (kind == "verb" and t.lower_ == parts[j])
+                    for j in range(1, n)):
+                out.append((key, tok.i, tok.i + n))
+    return out
 
 
 def find_triggers(doc: Doc | SpacySpan, rules: Rules) -> list[Trigger]:
     """Find event triggers (single lemmas and multiword phrases) in a Doc or sentence."""
     doc_obj = doc.doc if isinstance(doc, SpacySpan) else doc
-    offset = doc.start if isinstance(doc, SpacySpan) else 0
-    matcher, firsts = _phrase_matcher(rules, doc_obj.vocab)
     taken: set[int] = set()
     found: list[Trigger] = []
     span = doc if isinstance(doc, SpacySpan) else doc[:]
-    # Every phrase starts with one of a few lemmas: a sentence with none of them is not worth the Matcher.
-    matches = matcher(span) if not firsts.isdisjoint(t.lemma for t in span) else []
-    for key, start, end in sorted(matches, key=lambda m: (m[1], -(m[2] - m[1]))):
-        start, end = start + offset, end + offset
+    for key, start, end in sorted(_phrase_matches(span, rules), key=lambda m: (m[1], -(m[2] - m[1]))):
         if any(i in taken for i in range(start, end)):
             continue
-        etype, kind, _ = rules.phrases[doc_obj.vocab.strings[key]]
+        etype, kind, _ = rules.phrases[key]
         phrase = doc_obj[start:end]
         head = phrase.root
         if kind == "verb":
