@@ -150,6 +150,25 @@ class TestIncidents:
         assert inc.counts["kill"]["value"] == 4 and len(inc.counts["kill"]["events"]) == 2
         assert inc.counts["injure"]["value"] == 5 and inc.types[0] == "shooting"
 
+    def test_the_hurt_are_the_ones_who_lived(self, nlp):
+        # Those shot include those who died of it; the incident's hurt are the rest.
+        rec = record(nlp, "A man was shot on Friday night in Dayton, Ohio. He died later at a hospital.")
+        counts = rec.incidents[0].counts
+        assert counts["kill"]["value"] == 1
+        assert counts["injure"]["value"] == 0 and counts["injure"]["total"] == 1
+        rec = record(nlp, "Three people were shot on Friday in Dayton, Ohio. One man died and two were wounded.")
+        counts = rec.incidents[0].counts
+        assert (counts["kill"]["value"], counts["injure"]["value"]) == (1, 2)
+
+    def test_figures_of_others_are_not_those_of_the_dead(self, nlp):
+        rec = record(nlp, "A man was killed on Friday night in Dayton, Ohio. Another man was shot in the leg.")
+        assert [e.type for e in rec.events] == ["kill", "injure"]
+        counts = rec.incidents[0].counts
+        assert (counts["kill"]["value"], counts["injure"]["value"]) == (1, 1)
+        rec = record(nlp, "A woman was stabbed to death in Dayton, Ohio, on Friday. A man was wounded.")
+        counts = rec.incidents[0].counts
+        assert (counts["kill"]["value"], counts["injure"]["value"]) == (1, 1)
+
     def test_separate_incident(self, nlp):
         text = ("Two men were shot in Chicago on Sunday. In a separate incident, a woman was killed in Detroit "
                 "on Saturday.")

@@ -97,6 +97,8 @@ def drop_yielding_victims(doc: Doc, events: list[Event], pairs: list[tuple[Event
         yields = rules.types[ev.type].yields_to
         if not yields or patient is None or ev.negated or not ev.count or ev.count.get("value") != 1:
             continue
+        if any(t.lower_ in rules.additive_cues or t.lower_ in ORDINALS for t in patient.subtree):
+            continue  # "another man was shot": someone else than the dead
         key = _victim_key(patient)
         here = sents.get(patient.sent.start, -9)
         for other, op in strong:
@@ -359,4 +361,31 @@ def _counts(evs: list[Event], rules: Rules) -> dict[str, dict[str, Any]]:
             total, qual = cur["value"], cur["qualifier"]
         events = (cur["events"] if cur else []) + [ev.id]
         out[ev.type] = {"value": total, "qualifier": qual, "events": events}
+    for kind, count in list(out.items()):
+        if kind in rules.types and (stronger := [t for t in rules.types[kind].yields_to if t in out]):
+            out[kind] = _survivors(count, [e for e in evs if e.type == kind], out[stronger[0]]["value"], rules)
     return out
+
+
+def _survivors(count: dict[str, Any], evs: list[Event], dead: float, rules: Rules) -> dict[str, Any]:
+    """The hurt who lived, when the dead are told apart: "a man was shot ... he died" is one killed, none hurt.
+
+    A figure of those hit ("shot", "stabbed") holds the ones who died of it; one of those hurt ("wounded",
+    "in stable condition") or of others ("another man was shot") does not. Only figures of the first kind
+    make the dead of the incident come off; ``total`` keeps the figure of those hit.
+    """
+    hit, hurt = [], []
+    for ev in evs:
+        value = (ev.count or {}).get("value")
+        if not isinstance(value, (int, float)) or isinstance(value, bool):
+            continue
+        words = set(WORD.findall(" ".join(x.text.lower() for x in (ev.patient, ev.trigger) if x is not None)))
+        told_apart = "total" in (ev.count or {}) or words & rules.additive_cues
+        (hurt if told_apart or not words & rules.hit_words else hit).append(ev)
+    if hurt:
+        if not hit:
+            return count
+        return _counts(hurt, rules)[hurt[0].type] | {"events": count["events"]}
+    if not hit:
+        return count
+    return dict(count, value=max(0, count["value"] - dead), total=count["value"])

@@ -77,6 +77,7 @@ class Rules:
     seat_words: frozenset[str] = frozenset()  # "a Detroit-based station": the place of an organisation
     link_labels: tuple[str, ...] = ()  # "RELATED:": the lines under it are headlines of other stories
     additive_cues: frozenset[str] = frozenset()  # "two others were also hurt": victims added to those told
+    hit_words: frozenset[str] = frozenset()  # "shot", "stabbed": the hit, the dead among them included
     occurrence_heads: frozenset[str] = frozenset()  # "crash site": a trigger modifying one of these still happened
     generic_modifiers: frozenset[str] = frozenset()  # "frequent attacks": events in general, not one that happened
     planned_modifiers: frozenset[str] = frozenset()  # "a planned attack": one that has not happened
@@ -122,7 +123,7 @@ _LIST_KEYS = {"verbs", "nouns", "adjectives", "light_verbs", "intransitive", "pr
               "of_holder"}
 _WORD_SETS = ("reporting_verbs", "hedge_words", "hedge_verbs", "negation_words", "uncertainty_complementizers",
               "agentive_causes", "irrealis_verbs", "irrealis_modals", "wound_instruments", "body_parts",
-              "additive_cues", "occurrence_heads", "generic_modifiers", "planned_modifiers", "statistical_heads",
+              "additive_cues", "hit_words", "occurrence_heads", "generic_modifiers", "planned_modifiers", "statistical_heads",
               "trend_verbs", "generic_verbs", "irrealis_nouns", "reference_heads", "habitual_verbs",
               "aftermath_words", "measure_words",
               "locative_prepositions", "comparison_words", "dated_by_own_clause",
