@@ -186,11 +186,17 @@ class TestNegationModalitySource:
             ("Nobody was killed in the crash.", "kill"),
             ("Police did not say whether charges have been brought against the two men.", "charge"),
             ("The police stayed for two hours but no arrests have been made.", "arrest"),
+            ("A stray bullet nearly killed the shop owner on Monday.", "kill"),
+            ("The driver almost died in the crash last week.", "kill"),
         ],
     )
     def test_negated(self, nlp, text, etype):
         events = [e for e in events_of(nlp, text) if e.type == etype]
         assert events and all(e.negated for e in events)
+
+    def test_nearly_before_a_figure_is_no_negation(self, nlp):
+        events = events_of(nlp, "Nearly 50 people were killed in the attack on Friday.")
+        assert [(e.type, e.negated, e.count["value"]) for e in events if e.type == "kill"] == [("kill", False, 50)]
 
     @pytest.mark.parametrize(
         ("text", "etype"),

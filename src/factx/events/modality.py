@@ -47,6 +47,8 @@ def is_negated(trig: Trigger, patient: Token | None, rules: Rules) -> bool:
     tok = trig.token
     if any(c.dep_ == "neg" for c in tok.children):
         return True
+    if trig.kind == "verb" and any(c.dep_ == "advmod" and c.lower_ in rules.near_miss_adverbs for c in tok.children):
+        return True  # "the bullets nearly killed him": it did not happen
     if trig.kind == "noun" and any(c.dep_ == "det" and c.lower_ == "no" for c in tok.children):
         return True  # "no arrests have been made"
     if patient is not None:
