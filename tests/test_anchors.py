@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 import factx
 
 PUBLISHED = "2016-06-06"  # a Monday
@@ -190,3 +192,48 @@ class TestIncidents:
         rec = record(nlp, text)
         ids = {i.id for i in rec.incidents}
         assert all(e.incident in ids for e in rec.events if not e.negated)
+
+
+class TestTitle:
+    def test_a_text_without_events_has_its_title_read(self, nlp):
+        title = "Teenager shot and killed in Dayton"
+        rec = factx.extract("Police are looking for witnesses.\n\nSign up for our newsletter.", title=title,
+                            published=PUBLISHED, nlp=nlp)
+        ev = first(rec, "kill")
+        assert ev.part == "title" and title[ev.trigger.start:ev.trigger.end] == ev.trigger.text
+        assert ev.place["name"] == "Dayton" and ev.place["ref"] is None and ev.place["origin"] == "clause"
+        assert rec.incidents and rec.incidents[0].counts["kill"]["value"] == 1
+
+    def test_the_title_takes_the_place_of_the_dateline(self, nlp):
+        rec = factx.extract("DAYTON, Ohio — Police are looking for witnesses.", title="Man stabbed to death at bus stop",
+                            published=PUBLISHED, nlp=nlp)
+        ev = first(rec, "kill")
+        assert ev.part == "title" and ev.place["origin"] == "dateline"
+        assert ev.place["ref"] == "places[0]" and rec.places[0].name == "Dayton"
+
+    def test_the_title_is_not_read_when_the_text_tells_of_events(self, nlp):
+        rec = factx.extract("Two people were injured in a crash in Dayton on Sunday.", title="Man shot dead",
+                            published=PUBLISHED, nlp=nlp)
+        assert rec.events and {e.part for e in rec.events} == {"text"}
+        assert "kill" not in {e.type for e in rec.events}
+
+    def test_a_title_without_events_adds_nothing(self, nlp):
+        rec = factx.extract("Markets were calm on Monday.", title="Stocks steady", published=PUBLISHED, nlp=nlp)
+        assert rec.events == []
+
+    @pytest.mark.parametrize(("title", "etype"), [
+        ("Man fatally stabbed in Dayton", "kill"),  # a capitalized first word, an adverb before the participle
+        ("Woman killed in crash on Interstate 75", "kill"),  # "on" further on tells where, not a target
+        ("Man stabbed to death at bus stop", "kill"),
+        ("Teen shot outside school", "injure"),
+    ])
+    def test_headline_participles_are_passive(self, nlp, title, etype):
+        rec = factx.extract("DAYTON, Ohio — Police are looking for witnesses.", title=title, published=PUBLISHED,
+                            nlp=nlp)
+        ev = first(rec, etype)
+        assert ev.part == "title" and ev.count["value"] == 1 and ev.place["name"] == "Dayton"
+
+    def test_a_headline_verb_with_its_target_is_active(self, nlp):
+        rec = factx.extract("Police are looking for witnesses.", title="Man shot at police officers",
+                            published=PUBLISHED, nlp=nlp)
+        assert not [e for e in rec.events if e.type in ("kill", "injure")]

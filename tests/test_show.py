@@ -661,3 +661,14 @@ def test_browser_policy_blocks_markup_that_escaped_escaping(browser, tmp_path):
         assert page.locator("tr.ev").first.get_attribute("aria-selected") == "true"
     finally:
         page.close()
+
+
+def test_title_events_are_listed_but_not_placed_in_the_text():
+    text = "DAYTON, Ohio — Police are looking for witnesses.\n"
+    event = {"id": "e1", "type": "kill", "part": "title", "trigger": {"text": "killed", "start": 4, "end": 10},
+             "sentence": {"start": 0, "end": 20}, "negated": False, "modality": "asserted"}
+    record = {"source": {"id": "a.txt"}, "title": "Man killed in Dayton", "events": [event]}
+    facts, skipped = read_facts(record, text)
+    assert (facts, skipped) == ([], 0)
+    page = render_html([(record, text)])
+    assert "in the title" in page and 'data-sent=""' in page

@@ -9,9 +9,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Iterable, Iterator
+from typing import TYPE_CHECKING, Any, Iterable, Iterator
 
-from .models import Article, Record
+from .models import Article, Event, Focus, PlaceMention, Record
 from .read import Failure, make_article, source_sha256
 
 if TYPE_CHECKING:
@@ -38,19 +38,20 @@ class Settings:
             raise ValueError("batch_size must be at least 1")
 
 
-def build_record(doc: Doc, article: Article, *, settings: Settings = Settings()) -> Record:
-    """Run mentions, normalization and events over a parsed article and assemble its record."""
-    from .events import build_events, load_rules, summarize_incidents
-    from .mentions.dates import extract_dates
-    from .mentions.places import extract_places
-    from .mentions.quantities import extract_quantities
+def build_record(doc: Doc, article: Article, *, settings: Settings = Settings(),
+                 nlp: Language | None = None) -> Record:
+    """Run mentions, normalization and events over a parsed article and assemble its record.
 
-    dates = extract_dates(doc, published=article.published)
-    numbers, money = extract_quantities(doc, dates=dates)
-    places, focus = extract_places(doc, prefer_countries=settings.countries)
+    With ``nlp``, an article whose text tells of no event has its title read for events (``part: "title"``).
+    """
+    from .events import build_events, load_rules, summarize_incidents
+
+    dates, numbers, money, places, focus = _mentions(doc, article.published, settings)
     rules = load_rules(settings.rules)
     events = build_events(doc, numbers=numbers, money=money, dates=dates, places=places, focus=focus,
                           published=article.published, rules=rules)
+    if nlp is not None and article.title and article.title.strip() and all(e.negated for e in events):
+        events = _title_events(nlp, article, doc, places, focus, settings, rules) or events
     warnings = []
     if article.published is None:
         warnings.append("no publication date: relative dates are left unresolved")
@@ -69,6 +70,28 @@ def build_record(doc: Doc, article: Article, *, settings: Settings = Settings())
         warnings=warnings,
         text=article.text,
     )
+
+
+def _mentions(doc: Doc, published: str | None, settings: Settings) -> tuple[Any, ...]:
+    from .mentions.dates import extract_dates
+    from .mentions.places import extract_places
+    from .mentions.quantities import extract_quantities
+
+    dates = extract_dates(doc, published=published)
+    numbers, money = extract_quantities(doc, dates=dates)
+    places, focus = extract_places(doc, prefer_countries=settings.countries)
+    return dates, numbers, money, places, focus
+
+
+def _title_events(nlp: Language, article: Article, doc: Doc, places: list[PlaceMention], focus: Focus,
+                  settings: Settings, rules: Any) -> list[Event]:
+    """The headline's events, placed by the text's dateline or main city where the headline names no place."""
+    from .events.headline import headline_events
+
+    title = nlp(article.title)
+    t_dates, t_numbers, t_money, t_places, _ = _mentions(title, article.published, settings)
+    return headline_events(title, doc, numbers=t_numbers, money=t_money, dates=t_dates, places=t_places,
+                           text_places=places, focus=focus, published=article.published, rules=rules)
 
 
 def _nlp(nlp: Language | None, settings: Settings) -> Language:
@@ -99,7 +122,7 @@ def extract_article(article: Article, *, nlp: Language | None = None, settings: 
     language = _nlp(nlp, settings)
     if is_long(article.text):
         return _extract_long(article, language, settings)
-    return build_record(language(article.text), article, settings=settings)
+    return build_record(language(article.text), article, settings=settings, nlp=language)
 
 
 def _extract_long(article: Article, nlp: Language, settings: Settings) -> Record:
@@ -136,7 +159,7 @@ def extract_many(items: Iterable[Article | Failure | str], *, nlp: Language | No
             yield article
             continue
         try:
-            yield (build_record(doc, article, settings=settings) if doc is not None
+            yield (build_record(doc, article, settings=settings, nlp=language) if doc is not None
                    else _extract_long(article, language, settings))
         except Exception as exc:  # one bad article must not stop a batch
             yield Failure(article.id, exc)

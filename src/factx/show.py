@@ -202,6 +202,8 @@ def read_facts(record: Mapping[str, Any], text: str) -> tuple[list[Fact], int]:
                 Fact(kind, *span, text[span[0] : span[1]], f"{key}[{i}]", _summary(kind, mention), _details(mention))
             )
     for i, event in enumerate(_raw_list(record.get("events"))):
+        if _in_title(event):
+            continue  # its offsets point into the title, which the page shows as the heading
         trigger = event.get("trigger") if isinstance(event, Mapping) else None
         span = _valid_span(trigger, text)
         if span is None:
@@ -768,7 +770,13 @@ def _html_record(record: Mapping[str, Any], text: str, *, number: int) -> str:
 </section>"""
 
 
+def _in_title(event: Any) -> bool:
+    return isinstance(event, Mapping) and event.get("part") == "title"
+
+
 def _sentence_key(event: Mapping[str, Any], text: str) -> tuple[int, int] | None:
+    if _in_title(event):
+        return None
     sentence = event.get("sentence")
     span = _valid_span({**sentence, "text": None}, text) if isinstance(sentence, Mapping) else None
     return span or _valid_span(event.get("trigger"), text)
@@ -862,6 +870,7 @@ def _events_html(
         sentence = sentences[i]
         cells = event_cells(event)
         quote = f" · “{_e(cells['trigger'])}”" if cells["trigger"] else ""
+        quote += " · in the title" if _in_title(event) else ""
         sent = f"{sentence[0]}-{sentence[1]}" if sentence else ""
         trigger = trigger_ids.get(f"events[{i}]", "")
         first = (

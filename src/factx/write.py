@@ -18,7 +18,7 @@ LARGE_RECORD = 5_000
 CSV_COLUMNS = (
     "source_id", "event_id", "type", "trigger", "count_value", "count_qualifier", "count_unit",
     "place_name", "country", "admin1", "lat", "lon", "date", "agent", "source", "modality", "negated",
-    "same_as", "incident", "confidence", "sentence_start", "sentence_end",
+    "same_as", "incident", "confidence", "sentence_start", "sentence_end", "part",
 )
 
 
@@ -90,6 +90,7 @@ def event_rows(record: dict[str, Any]) -> Iterator[dict[str, Any]]:
             "confidence": ev.get("confidence"),
             "sentence_start": (ev.get("sentence") or {}).get("start"),
             "sentence_end": (ev.get("sentence") or {}).get("end"),
+            "part": ev.get("part", "text"),
         }
 
 

@@ -141,14 +141,20 @@ def headline_passive(tok: Token) -> bool:
     """A headline's participle with its auxiliary dropped: "Four people shot in Trenton", "Teen shot", "One killed"."""
     if tok.tag_ not in ("VBD", "VBN") or tok.dep_ not in ("ROOT", "ccomp", "conj"):
         return False
+    # "Man shot at police", "Gunman fired on crowd": right after the verb these tell an active one's target;
+    # further on ("killed in crash on I-75", "stabbed to death at bus stop") they tell where.
     if any(c.dep_ in ("aux", "auxpass", "dobj", "nsubjpass", "ccomp", "xcomp") or (c.dep_ == "prep" and c.lower_ in (
-            "at", "into", "on", "toward", "towards")) for c in tok.children):
+            "at", "into", "on", "toward", "towards") and c.i == tok.i + 1) for c in tok.children):
         return False
     subj = next((c for c in tok.children if c.dep_ == "nsubj"), None)
     # A counted subject ("Four people", "One") or a bare one ("Teen", "Man") is headline style; "The gunman fired"
     # or "He shot" is not.
+    # The first word of a headline is capitalized, and "Man" or "Teen" there is tagged as a name.
+    bare = subj is not None and (subj.pos_ == "NOUN" or (
+        subj.pos_ == "PROPN" and subj.i == subj.sent.start and not subj.ent_type_
+        and all(t.pos_ == "ADV" for t in tok.doc[subj.i + 1:tok.i])))
     return subj is not None and (subj.like_num or any(c.dep_ == "nummod" for c in subj.children) or (
-        subj.pos_ == "NOUN" and not any(c.dep_ in ("det", "poss") for c in subj.children)))
+        bare and not any(c.dep_ in ("det", "poss") for c in subj.children)))
 
 
 def time_object(tok: Token) -> bool:

@@ -232,6 +232,8 @@ def _ages(record: Mapping[str, Any]) -> list[tuple[int, float, str]]:
 
 
 def _ages_in(event: Mapping[str, Any], ages: list[tuple[int, float, str]]) -> Iterator[tuple[float, str]]:
+    if event.get("part") == "title":
+        return  # its sentence is the title's, the ages are the text's
     sent = event.get("sentence") if isinstance(event.get("sentence"), dict) else {}
     a, b = sent.get("start"), sent.get("end")
     if isinstance(a, int) and isinstance(b, int):
