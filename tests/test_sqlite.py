@@ -19,7 +19,7 @@ from factx.cli import cli
 from factx.errors import DatabaseError, DatabaseExistsError, RecordRejected
 from factx.read import make_article
 from factx.sqlite import SqliteWriter, iter_incidents, iter_records, table_counts, write_incidents
-from factx.tables import build_object, load_tables, record_rows
+from factx.tables import load_tables, record_rows
 
 CITIES = ["Lyon, France", "Denver", "Osaka", "Nairobi, Kenya", "Lima", "Perth"]
 DAYS = ["on Monday", "on Tuesday", "last week", "on March 3", "in 2019"]
