@@ -211,11 +211,16 @@ class TestTitle:
         assert ev.part == "title" and ev.place["origin"] == "dateline"
         assert ev.place["ref"] == "places[0]" and rec.places[0].name == "Dayton"
 
-    def test_the_title_is_not_read_when_the_text_tells_of_events(self, nlp):
-        rec = factx.extract("Two people were injured in a crash in Dayton on Sunday.", title="Man shot dead",
+    def test_the_text_tells_what_it_tells_and_the_title_adds_the_rest(self, nlp):
+        rec = factx.extract("A man was killed in Dayton on Sunday, police said.", title="Man shot dead in Dayton",
                             published=PUBLISHED, nlp=nlp)
-        assert rec.events and {e.part for e in rec.events} == {"text"}
-        assert "kill" not in {e.type for e in rec.events}
+        assert [(e.type, e.part) for e in rec.events] == [("kill", "text")]
+        rec = factx.extract("DAYTON, Ohio — Police arrested a 19-year-old man on Sunday.",
+                            title="Man shot dead outside Dayton bar", published=PUBLISHED, nlp=nlp)
+        assert [(e.id, e.type, e.part, e.incident) for e in rec.events] == [
+            ("e1", "arrest", "text", "i1"), ("e2", "kill", "title", "i1")]
+        inc = rec.incidents[0]
+        assert inc.counts["kill"]["value"] == 1 and inc.date["ref"] == "dates[0]"
 
     def test_a_title_without_events_adds_nothing(self, nlp):
         rec = factx.extract("Markets were calm on Monday.", title="Stocks steady", published=PUBLISHED, nlp=nlp)

@@ -42,7 +42,7 @@ def build_record(doc: Doc, article: Article, *, settings: Settings = Settings(),
                  nlp: Language | None = None) -> Record:
     """Run mentions, normalization and events over a parsed article and assemble its record.
 
-    With ``nlp``, an article whose text tells of no event has its title read for events (``part: "title"``).
+    With ``nlp``, the title is read for events too (``part: "title"``): those of types the text does not tell.
     """
     from .events import build_events, load_rules, summarize_incidents
 
@@ -50,8 +50,10 @@ def build_record(doc: Doc, article: Article, *, settings: Settings = Settings(),
     rules = load_rules(settings.rules)
     events = build_events(doc, numbers=numbers, money=money, dates=dates, places=places, focus=focus,
                           published=article.published, rules=rules)
-    if nlp is not None and article.title and article.title.strip() and all(e.negated for e in events):
-        events = _title_events(nlp, article, doc, places, focus, settings, rules) or events
+    if nlp is not None and article.title and article.title.strip():
+        from .events.headline import add_headline
+
+        events = add_headline(events, _title_events(nlp, article, doc, places, focus, settings, rules), rules)
     warnings = []
     if article.published is None:
         warnings.append("no publication date: relative dates are left unresolved")

@@ -101,7 +101,10 @@ def _single_count(patient: Token, ctx: Context) -> dict[str, Any] | None:
         det = next((c for c in patient.children if c.dep_ in ("det", "nummod", "poss")), None)
         if det is not None and (det.lower_ in SINGULAR_DETS or det.dep_ == "poss"):
             return _one(patient, det.idx, _noun_phrase_unit(patient) if patient.pos_ == "NOUN" else None)
-        if (det is None and patient.tag_ == "NN" and patient.dep_ == "nsubj" and headline_passive(patient.head)
+        headline = (patient.dep_ == "nsubj" and headline_passive(patient.head)) or (
+            # "Girl, 10, shot in face": the parser hangs the participle off the headline's noun.
+            patient.dep_ == "ROOT" and any(c.dep_ == "acl" and c.tag_ == "VBN" for c in patient.children))
+        if (det is None and patient.tag_ == "NN" and headline
                 and patient.lemma_.lower() in ctx.rules.participants.get("person", ())):
             return _one(patient, patient.idx, patient.text)  # "Teen shot in Homestead": a headline's bare noun
     return None

@@ -50,3 +50,31 @@ def _unref(part: dict[str, Any] | None) -> dict[str, Any] | None:
     if part is None or "ref" not in part:
         return part
     return {**part, "ref": None}
+
+
+def add_headline(events: list[Event], title_events: list[Event], rules: Rules) -> list[Event]:
+    """The text's events and the headline's of the types the text does not tell, which join its lead incident.
+
+    "Man shot dead in Dayton" over a text that tells only of the arrest: the death is the headline's. A type
+    the text tells is the text's to tell (the headline restates it); a text with no event has the headline's.
+    """
+    told = {e.type for e in events if not e.negated}
+    if not told:
+        return title_events or events
+    extra = [e for e in title_events if not e.negated and e.same_as is None and e.type not in told]
+    if not extra:
+        return events
+    lead = next(e.incident for e in events if e.incident)
+    families = {_family(e.type, rules) for e in events if e.incident == lead}
+    last = max(int(e.incident[1:]) for e in events if e.incident and e.incident[1:].isdigit())
+    out = list(events)
+    for ev in extra:
+        family = _family(ev.type, rules)
+        joins = any(f in rules.families.get(family, frozenset({family})) or family in rules.families.get(f, frozenset({f}))
+                    for f in families)
+        out.append(with_changes(ev, id=f"e{len(out) + 1}", incident=lead if joins else f"i{last + 1}"))
+    return out
+
+
+def _family(etype: str, rules: Rules) -> str:
+    return rules.types[etype].family if etype in rules.types else "other"

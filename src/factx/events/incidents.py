@@ -316,7 +316,8 @@ def _under_link_label(start: int, text: str, rules: Rules) -> bool:
 
 
 def _incident_place(evs: list[Event]) -> dict[str, Any] | None:
-    places = [e.place for e in evs if e.place]
+    # The text's own words first: a headline's offsets point into the title.
+    places = [e.place for e in evs if e.place and e.part == "text"] or [e.place for e in evs if e.place]
     own = [p for p in places if p.get("origin") in _OWN]
     pool = own or places
     if not pool:
@@ -325,7 +326,7 @@ def _incident_place(evs: list[Event]) -> dict[str, Any] | None:
 
 
 def _incident_date(evs: list[Event]) -> dict[str, Any] | None:
-    dates = [e.date for e in evs if e.date]
+    dates = [e.date for e in evs if e.date and e.part == "text"] or [e.date for e in evs if e.date]
     own = [d for d in dates if d.get("origin") in _OWN]
     return (own or dates or [None])[0]
 
