@@ -242,3 +242,26 @@ class TestTitle:
         rec = factx.extract("Police are looking for witnesses.", title="Man shot at police officers",
                             published=PUBLISHED, nlp=nlp)
         assert not [e for e in rec.events if e.type in ("kill", "injure")]
+
+
+class TestDatesThatAreNoEventDates:
+    @pytest.mark.parametrize("text", [
+        "Police arrested Mauricio Martinez (04/05/88) after a stabbing at a bar.",
+        "Police arrested John Smith, DOB 04/05/1988, after a stabbing at a bar.",
+    ])
+    def test_a_date_of_birth_dates_nothing(self, nlp, text):
+        rec = record(nlp, text, published="2017-04-03")
+        assert rec.events and all(not (e.date or {}).get("value", "").startswith("1988") for e in rec.events)
+
+    def test_a_weekday_with_its_date_in_brackets_still_dates(self, nlp):
+        rec = record(nlp, "A man was stabbed at a bar on Saturday (April 1), police said.", published="2017-04-03")
+        assert first(rec, "injure").date["value"] == "2017-04-01"
+
+    @pytest.mark.parametrize("text", ["A man, 20, died after a fall from a roof.", "The fall of the city was swift."])
+    def test_a_fall_is_no_season(self, nlp, text):
+        assert not [d for d in record(nlp, text).dates if d.value.endswith("FA")]
+
+    @pytest.mark.parametrize(("text", "value"), [("The school will open in the fall.", "2016-FA"),
+                                                   ("Elections are due in early spring.", "2016-SP")])
+    def test_a_season_after_a_preposition(self, nlp, text, value):
+        assert [d.value for d in record(nlp, text).dates] == [value]

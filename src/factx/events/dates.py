@@ -111,7 +111,21 @@ def _dated(d: DateMention, ctx: Context) -> bool:
     if ctx.published and ctx.published[:4].isdigit() and not (
             int(ctx.published[:4]) - MAX_YEARS_BACK <= int(v[:4]) <= int(ctx.published[:4])):
         return False  # "3103 Foster Ave.": a house number read as a year
-    return not (ctx.published and is_day(d) and v[:10] > ctx.published[:10])
+    return not (ctx.published and is_day(d) and v[:10] > ctx.published[:10]) and not _birth_date(d, ctx)
+
+
+def _birth_date(d: DateMention, ctx: Context) -> bool:
+    """A date of birth: after a birth word ("DOB 04/05/88", "born May 2, 1990") or in brackets after a name
+    ("Mauricio Martinez (04/05/88)")."""
+    text = ctx.doc.text
+    before = text[max(0, d.start - 24):d.start].lower()
+    words = re.findall(r"[a-z.]+", before)
+    if words and any(" ".join(words[-k:]).rstrip(":.") in ctx.rules.birth_cues for k in (1, 2, 3)):
+        return True
+    if before.rstrip().endswith("(") and text[d.end:d.end + 2].lstrip().startswith(")"):
+        prev = ctx.doc.char_span(0, len(text[:d.start].rstrip()[:-1].rstrip()), alignment_mode="contract")
+        return prev is not None and len(prev) > 0 and prev[-1].pos_ == "PROPN" and prev[-1].ent_type_ in ("PERSON", "")
+    return False
 
 
 MAX_YEARS_BACK = 150

@@ -76,6 +76,7 @@ class Rules:
     treated_families: frozenset[str] = frozenset()  # events whose place is never a place of care
     seat_words: frozenset[str] = frozenset()  # "a Detroit-based station": the place of an organisation
     link_labels: tuple[str, ...] = ()  # "RELATED:": the lines under it are headlines of other stories
+    birth_cues: frozenset[str] = frozenset()  # "DOB 04/05/88", "born May 2, 1990": a date of birth, not an event's
     near_miss_adverbs: frozenset[str] = frozenset()  # "nearly killed": what almost happened did not
     additive_cues: frozenset[str] = frozenset()  # "two others were also hurt": victims added to those told
     hit_words: frozenset[str] = frozenset()  # "shot", "stabbed": the hit, the dead among them included
@@ -122,7 +123,7 @@ _TYPE_KEYS = {"victim_retype", "family", "acled", "cameo", "kairos", "exclude_wi
 _LIST_KEYS = {"verbs", "nouns", "adjectives", "light_verbs", "intransitive", "price_of", "yields_to",
               "instrument_verbs", "strict_verbs", "exclude_with", "exclude_heads", "requires_with",
               "of_holder"}
-_WORD_SETS = ("reporting_verbs", "hedge_words", "hedge_verbs", "negation_words", "near_miss_adverbs", "uncertainty_complementizers",
+_WORD_SETS = ("reporting_verbs", "hedge_words", "hedge_verbs", "negation_words", "near_miss_adverbs", "birth_cues", "uncertainty_complementizers",
               "agentive_causes", "irrealis_verbs", "irrealis_modals", "wound_instruments", "body_parts",
               "additive_cues", "hit_words", "occurrence_heads", "generic_modifiers", "planned_modifiers", "statistical_heads",
               "trend_verbs", "generic_verbs", "irrealis_nouns", "reference_heads", "habitual_verbs",
