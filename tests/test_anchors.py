@@ -265,3 +265,9 @@ class TestDatesThatAreNoEventDates:
                                                    ("Elections are due in early spring.", "2016-SP")])
     def test_a_season_after_a_preposition(self, nlp, text, value):
         assert [d.value for d in record(nlp, text).dates] == [value]
+
+    def test_the_day_of_an_arrest_does_not_date_the_happening(self, nlp):
+        text = "Two teens were arrested Wednesday. Police said a 20-year-old man had died at a hospital."
+        rec = record(nlp, text, published="2016-02-26")
+        assert first(rec, "arrest").date["value"] == "2016-02-24"
+        assert first(rec, "kill").date["origin"] == "published"

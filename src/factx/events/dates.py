@@ -7,6 +7,7 @@ import re
 from typing import Any, Iterable
 
 from spacy.tokens import Span as SpacySpan
+from spacy.tokens import Token
 
 from ..models import DateMention, Event
 from .context import Context, Trigger
@@ -145,9 +146,25 @@ def _document_dates(ctx: Context) -> Iterable[tuple[int, DateMention]]:
         if ctx.published and d.value[:10] == ctx.published[:10] and any(ch.isdigit() for ch in d.text[-4:]):
             continue  # "Posted: Jul. 6, 2016": the page's own timestamp, not when anything happened
         span = ctx.doc.char_span(d.start, d.end, alignment_mode="expand")
-        if attached_to_reporting(span, ctx.rules):
+        if attached_to_reporting(span, ctx.rules) or _dates_own_clause_event(span, ctx.rules):
             continue
         yield i, d
+
+
+def _verb_of(span: SpacySpan) -> Token:
+    """The verb a date hangs on (through its prepositions), else the root of its sentence."""
+    tok = span.root
+    while tok.head.i != tok.i and tok.pos_ not in ("VERB", "AUX"):
+        tok = tok.head
+    return tok
+
+
+def _dates_own_clause_event(span: SpacySpan | None, rules: Rules) -> bool:
+    """A date of an arrest, a charge or a trial ("was arrested Wednesday"): it dates that, not the happening."""
+    if span is None:
+        return False
+    etype = rules.verb_index.get(_verb_of(span).lemma_.lower())
+    return etype is not None and etype in rules.types and rules.types[etype].family in rules.dated_by_own_clause
 
 
 def document_date(ctx: Context) -> tuple[int, DateMention] | None:
