@@ -205,8 +205,8 @@ class TestTitle:
         assert rec.incidents and rec.incidents[0].counts["kill"]["value"] == 1
 
     def test_the_title_takes_the_place_of_the_dateline(self, nlp):
-        rec = factx.extract("DAYTON, Ohio — Police are looking for witnesses.", title="Man stabbed to death at bus stop",
-                            published=PUBLISHED, nlp=nlp)
+        rec = factx.extract("DAYTON, Ohio — Police are looking for witnesses.",
+                            title="Man stabbed to death at bus stop", published=PUBLISHED, nlp=nlp)
         ev = first(rec, "kill")
         assert ev.part == "title" and ev.place["origin"] == "dateline"
         assert ev.place["ref"] == "places[0]" and rec.places[0].name == "Dayton"

@@ -155,7 +155,7 @@ class Event(_Record):
     confidence: float = 0.5
     same_as: str | None = None
     incident: str | None = None  # the id of the article's incident this event is part of ("i1")
-    part: str = "text"  # what its offsets point into: the article's text, or its title (read when the text tells of no event)
+    part: str = "text"  # what its offsets point into: the article's text, or its title (see events.headline)
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,7 +5,8 @@ negation cues all come from ``data/events.json`` (plus any ``--rules`` files), n
 The stages follow the data: ``rules`` (load the inventory), ``triggers`` (find them),
 ``arguments`` and ``counts`` (patient, agent, how many), ``modality`` (negation, irrealis, hedges,
 sources), ``anchors`` (place, date, money), ``incidents`` (relations between events); ``build``
-runs them in that order.
+runs them in that order. ``headline`` reads an article's title the same way, for the kinds of events
+its text does not tell.
 """
 
 from __future__ import annotations

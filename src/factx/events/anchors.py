@@ -155,7 +155,7 @@ def _phrase_place(np: Token, ctx: Context) -> dict[str, Any] | None:
     resolved = [(i, p) for i, p in inside if _usable_place(p) and p.kind != "landmark" and _in_region(p, ctx)]
     if resolved:
         i, p = max(resolved, key=lambda ip: (SPECIFICITY.get(ip[1].kind or "", 0), -ip[1].start))
-        rec = _place_record((i, p), "clause")
+        rec = place_record((i, p), "clause")
     elif lemma in ctx.rules.area_nouns and not named_area and any(
             c.lower_ in ("the", "this", "that", "these", "those") for c in np.children):
         # "in the city", "across the province": the place of that kind named last before.
@@ -163,7 +163,7 @@ def _phrase_place(np: Token, ctx: Context) -> dict[str, Any] | None:
         prior = [(i, p) for i, p in enumerate(ctx.places) if p.end <= np.idx and p.kind in kinds and _usable_place(p)]
         if not prior:
             return None
-        rec = _place_record(max(prior, key=lambda ip: (-kinds.index(ip[1].kind), ip[1].start)), "clause")
+        rec = place_record(max(prior, key=lambda ip: (-kinds.index(ip[1].kind), ip[1].start)), "clause")
         rec.update(text=text_at(ctx.doc, start, end), start=start, end=end)
     elif landmark is not None or inside or (np.pos_ == "PROPN" and np.head.lower_ in ctx.rules.locative_prepositions
                                             and (np.ent_type_ in ("GPE", "LOC", "FAC", "")
@@ -220,7 +220,7 @@ def _sentence_place(trig: Trigger, sent: SpacySpan, ctx: Context) -> dict[str, A
     if not cands:
         return None
     chosen = max(cands, key=lambda ip: (SPECIFICITY.get(ip[1].kind or "", 0), -abs(ip[1].start - trig.start)))
-    return _place_record(chosen, "dateline" if dateline is not None and dateline[0] == chosen[0] else "sentence")
+    return place_record(chosen, "dateline" if dateline is not None and dateline[0] == chosen[0] else "sentence")
 
 
 def fill_anchors(events: list[Event], ctx: Context) -> list[Event]:
@@ -228,8 +228,8 @@ def fill_anchors(events: list[Event], ctx: Context) -> list[Event]:
     article's (each with its origin); a landmark or an unknown place name gets the place that holds it. The dates
     of legal and reporting events are never borrowed from the happening they are about."""
     dateline = dateline_place(ctx)
-    fallback = dateline and _place_record(dateline, "dateline") or (
-        ctx.doc_city and _place_record(ctx.doc_city, "document"))
+    fallback = dateline and place_record(dateline, "dateline") or (
+        ctx.doc_city and place_record(ctx.doc_city, "document"))
     # First the holders of landmarks: a place of the same sentence, else of the incident, the dateline, the article.
     events = [with_changes(ev, place=_held(ev, events, ctx, fallback)) if ev.place and not ev.place.get("country")
               else ev for ev in events]
@@ -248,9 +248,9 @@ def fill_anchors(events: list[Event], ctx: Context) -> list[Event]:
         if place is None:
             place = _inherit_place(mates, ctx)
             if place is None and dateline is not None:
-                place = _place_record(dateline, "dateline")
+                place = place_record(dateline, "dateline")
             if place is None and ctx.doc_city is not None:
-                place = _place_record(ctx.doc_city, "document")
+                place = place_record(ctx.doc_city, "document")
             if place is None:
                 place = _focus_place(ctx)
         place = _finer(place, ctx)
@@ -273,9 +273,9 @@ def _finer(place: dict[str, Any] | None, ctx: Context) -> dict[str, Any] | None:
     if place.get("landmark") is None and (
             place.get("kind") in ("admin1", "admin2") and c.admin1 == place.get("admin1")
             and not (place.get("kind") == "admin2" and place.get("name") == c.name)):
-        return _place_record(city, "document")
+        return place_record(city, "document")
     if place.get("kind") == "city" and place.get("name") != c.name and _part_of_city(place, c, ctx):
-        return {**_place_record(city, place["origin"]), "text": place.get("text"), "start": place.get("start"),
+        return {**place_record(city, place["origin"]), "text": place.get("text"), "start": place.get("start"),
                 "end": place.get("end"), "landmark": place.get("landmark") or place.get("name")}
     return place
 
@@ -312,7 +312,7 @@ def _held(ev: Event, events: list[Event], ctx: Context, fallback: dict[str, Any]
     start, end = ev.sentence.get("start", 0), ev.sentence.get("end", 0)
     here = [(i, p) for i, p in enumerate(ctx.places) if start <= p.start < end and _usable_place(p)
             and p.kind != "landmark"]
-    holder = _place_record(max(here, key=lambda ip: SPECIFICITY.get(ip[1].kind or "", 0)), "clause") if here else None
+    holder = place_record(max(here, key=lambda ip: SPECIFICITY.get(ip[1].kind or "", 0)), "clause") if here else None
     if holder is None:
         mates = [e for e in events if e.incident and e.incident == ev.incident]
         holder = _inherit_place(mates, ctx) or fallback
@@ -333,7 +333,7 @@ def _inherit_place(mates: list[Event], ctx: Context) -> dict[str, Any] | None:
     if rec.get("ref"):
         # The holder itself, with its own words, not the landmark phrase it was read from.
         i = int(rec["ref"][7:-1])
-        rec = _place_record((i, ctx.places[i]), "incident")
+        rec = place_record((i, ctx.places[i]), "incident")
     else:
         rec["origin"] = "incident"
     return rec
@@ -406,7 +406,8 @@ def _agency_cities(ctx: Context) -> list[tuple[int, PlaceMention]]:
     return out
 
 
-def _place_record(ip: tuple[int, PlaceMention], origin: str) -> dict[str, Any]:
+def place_record(ip: tuple[int, PlaceMention], origin: str) -> dict[str, Any]:
+    """An event's place record for the article's i-th place mention, with its origin."""
     i, p = ip
     rec = {"ref": f"places[{i}]", "name": p.name, "kind": p.kind, "country": p.country, "admin1": p.admin1,
            "lat": p.lat, "lon": p.lon, "text": p.text, "start": p.start, "end": p.end, "origin": origin}

@@ -1,4 +1,5 @@
-"""Events read from the headline when the article's text tells of none ("Teen killed in DeKalb shooting")."""
+"""Events read from the headline: those of the kinds the article's text does not tell ("Teen killed in DeKalb
+shooting")."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from typing import Any, Sequence
 from spacy.tokens import Doc
 
 from ..models import DateMention, Event, Focus, MoneyMention, NumberMention, PlaceMention
-from .anchors import _place_record, dateline_place, document_city
+from .anchors import dateline_place, document_city, place_record
 from .build import build_events
 from .context import Context
 from .rules import Rules
@@ -32,7 +33,7 @@ def headline_events(title: Doc, text: Doc, *, numbers: Sequence[NumberMention], 
     dateline = dateline_place(ctx)
     borrowed = None
     if city is not None:
-        borrowed = _place_record(city, "dateline" if dateline is not None and dateline[0] == city[0] else "document")
+        borrowed = place_record(city, "dateline" if dateline is not None and dateline[0] == city[0] else "document")
     out = []
     for ev in events:
         own = ev.place is not None and ev.place.get("origin") in _OWN
@@ -70,8 +71,8 @@ def add_headline(events: list[Event], title_events: list[Event], rules: Rules) -
     out = list(events)
     for ev in extra:
         family = _family(ev.type, rules)
-        joins = any(f in rules.families.get(family, frozenset({family})) or family in rules.families.get(f, frozenset({f}))
-                    for f in families)
+        joins = any(f in rules.families.get(family, frozenset({family}))
+                    or family in rules.families.get(f, frozenset({f})) for f in families)
         out.append(with_changes(ev, id=f"e{len(out) + 1}", incident=lead if joins else f"i{last + 1}"))
     return out
 

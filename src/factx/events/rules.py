@@ -123,9 +123,11 @@ _TYPE_KEYS = {"victim_retype", "family", "acled", "cameo", "kairos", "exclude_wi
 _LIST_KEYS = {"verbs", "nouns", "adjectives", "light_verbs", "intransitive", "price_of", "yields_to",
               "instrument_verbs", "strict_verbs", "exclude_with", "exclude_heads", "requires_with",
               "of_holder"}
-_WORD_SETS = ("reporting_verbs", "hedge_words", "hedge_verbs", "negation_words", "near_miss_adverbs", "birth_cues", "uncertainty_complementizers",
+_WORD_SETS = ("reporting_verbs", "hedge_words", "hedge_verbs", "negation_words", "near_miss_adverbs", "birth_cues",
+              "uncertainty_complementizers",
               "agentive_causes", "irrealis_verbs", "irrealis_modals", "wound_instruments", "body_parts",
-              "additive_cues", "hit_words", "occurrence_heads", "generic_modifiers", "planned_modifiers", "statistical_heads",
+              "additive_cues", "hit_words", "occurrence_heads", "generic_modifiers", "planned_modifiers",
+              "statistical_heads",
               "trend_verbs", "generic_verbs", "irrealis_nouns", "reference_heads", "habitual_verbs",
               "aftermath_words", "measure_words",
               "locative_prepositions", "comparison_words", "dated_by_own_clause",
