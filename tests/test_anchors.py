@@ -243,6 +243,14 @@ class TestTitle:
                             published=PUBLISHED, nlp=nlp)
         assert not [e for e in rec.events if e.type in ("kill", "injure")]
 
+    @pytest.mark.parametrize(("title", "etype"), [
+        ("4 shot near Bessemer, one dead", "kill"),
+        ("Alleged gang member was target, but 2-year-old was shot", "injure"),
+    ])
+    def test_a_title_is_read_as_the_sentence_it_stands_for(self, nlp, title, etype):
+        rec = factx.extract("Police are looking for witnesses.", title=title, published=PUBLISHED, nlp=nlp)
+        assert first(rec, etype).sentence["end"] <= len(title)
+
 
 class TestDatesThatAreNoEventDates:
     @pytest.mark.parametrize("text", [

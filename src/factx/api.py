@@ -90,10 +90,14 @@ def _title_events(nlp: Language, article: Article, doc: Doc, places: list[PlaceM
     """The headline's events, placed by the text's dateline or main city where the headline names no place."""
     from .events.headline import headline_events
 
-    title = nlp(article.title)
+    # A headline has no final stop; with one the parser reads it as the sentence it stands for (the offsets of
+    # the title's own characters stay as they are).
+    text = article.title.rstrip()
+    title = nlp(text if text.endswith((".", "!", "?")) else text + ".")
     t_dates, t_numbers, t_money, t_places, _ = _mentions(title, article.published, settings)
     return headline_events(title, doc, numbers=t_numbers, money=t_money, dates=t_dates, places=t_places,
-                           text_places=places, focus=focus, published=article.published, rules=rules)
+                           text_places=places, focus=focus, published=article.published, rules=rules,
+                           length=len(text))
 
 
 def _nlp(nlp: Language | None, settings: Settings) -> Language:

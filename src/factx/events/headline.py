@@ -19,8 +19,10 @@ _OWN = ("clause", "sentence")
 
 def headline_events(title: Doc, text: Doc, *, numbers: Sequence[NumberMention], money: Sequence[MoneyMention],
                     dates: Sequence[DateMention], places: Sequence[PlaceMention], text_places: Sequence[PlaceMention],
-                    focus: Focus, published: str | None, rules: Rules) -> list[Event]:
+                    focus: Focus, published: str | None, rules: Rules, length: int | None = None) -> list[Event]:
     """The events of a parsed headline (``part: "title"``), from its own mentions and the article's places.
+
+    ``length`` is the title's, when the parsed text has a stop added after it.
 
     Offsets of the headline's words point into the title, and their mentions are in no list of the record, so
     their references are null. A place the headline does not give is the text's dateline or main city, with
@@ -28,6 +30,7 @@ def headline_events(title: Doc, text: Doc, *, numbers: Sequence[NumberMention], 
     """
     events = build_events(title, numbers=numbers, money=money, dates=dates, places=places, focus=focus,
                           published=published, rules=rules)
+    length = len(title.text) if length is None else length
     ctx = Context(text, (), (), (), text_places, focus, published, rules)
     city = document_city(ctx)
     dateline = dateline_place(ctx)
@@ -42,8 +45,9 @@ def headline_events(title: Doc, text: Doc, *, numbers: Sequence[NumberMention], 
             # "shot outside school": the school is in the text's city, as it would be in the text.
             place = {**borrowed, **{k: ev.place[k] for k in ("text", "start", "end", "origin", "landmark")
                                     if k in ev.place}}
+        sentence = {"start": ev.sentence.get("start", 0), "end": min(ev.sentence.get("end", 0), length)}
         out.append(with_changes(ev, part="title", place=place, date=_unref(ev.date), count=_unref(ev.count),
-                                money=[_unref(m) or m for m in ev.money]))
+                                money=[_unref(m) or m for m in ev.money], sentence=sentence))
     return out
 
 
