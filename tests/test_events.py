@@ -421,6 +421,8 @@ def test_the_dead_among_those_shot(nlp, text, injured, killed):
         ("A total of 50 people were killed in the attack.", "kill", 50),
         ("A drive-by shooting in Kent left a 1-year-old girl in critical condition.", "injure", 1),
         ("A man is fighting for his life after being shot in the chest.", "injure", 1),
+        # a participle after its noun, tagged as a past tense
+        ("One of the five men shot at a bowling alley on Sunday night described the scene.", "injure", 5),
     ],
 )
 def test_counts_of_elided_and_small_clauses(nlp, text, etype, value):

@@ -123,6 +123,8 @@ def is_passive(tok: Token) -> bool:
         return is_passive(tok.head)  # "she was arrested and charged": the participle shares the passive
     if elided_passive(tok) or headline_passive(tok):
         return True
+    if tok.tag_ == "VBD" and tok.dep_ == "acl" and not any(c.dep_ in ("nsubj", "aux") for c in tok.children):
+        return True  # "one of the five men shot at a bowling alley": a participle the tagger took for a past tense
     return tok.tag_ == "VBN" and (tok.dep_ in ("acl", "amod") or small_clause(tok))
 
 
