@@ -231,6 +231,7 @@ class TestTitle:
         ("Woman killed in crash on Interstate 75", "kill"),  # "on" further on tells where, not a target
         ("Man stabbed to death at bus stop", "kill"),
         ("Teen shot outside school", "injure"),
+        ("Boy, 3, wounded in accidental shooting", "injure"),  # an age, not three boys
     ])
     def test_headline_participles_are_passive(self, nlp, title, etype):
         rec = factx.extract("DAYTON, Ohio — Police are looking for witnesses.", title=title, published=PUBLISHED,

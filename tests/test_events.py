@@ -83,6 +83,7 @@ class TestCounts:
             ("He is suspected of shooting five people to death on Friday.", "kill", 5),
             ("Six people were shot, two fatally, on Monday night.", "kill", 2),
             ("Six people were shot, two fatally, on Monday night.", "injure", 4),
+            ("Five people were shot on Saturday, including two men who were killed.", "injure", 3),
         ],
     )
     def test_count(self, nlp, text, etype, value):
@@ -93,6 +94,7 @@ class TestCounts:
         [
             ("A 17-year-old boy was shot in the leg on Sunday.", "injure", 17),
             ("Javier Ruiz, 34, was killed on Friday.", "kill", 34),
+            ("Boy, 3, wounded in accidental shooting.", "injure", 3),
         ],
     )
     def test_age_is_not_a_count(self, nlp, text, etype, not_value):

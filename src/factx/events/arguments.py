@@ -55,6 +55,19 @@ def owner_of_body_part(patient: Token | None, rules: Rules) -> Token | None:
     return patient
 
 
+def aged_person(patient: Token | None) -> Token | None:
+    """The person an age stands for: "Boy, 3, wounded in shooting" -> Boy, not three people."""
+    if patient is None or not patient.like_num or patient.i < 2:
+        return patient
+    doc = patient.doc
+    before, noun = doc[patient.i - 1], doc[patient.i - 2]
+    after = doc[patient.i + 1] if patient.i + 1 < len(doc) else None
+    if before.text == "," and after is not None and after.text == "," and noun.pos_ in ("NOUN", "PROPN", "INTJ") \
+            and noun.tag_ in ("NN", "NNP", "UH") and noun.is_alpha:
+        return noun
+    return patient
+
+
 def find_patient(trig: Trigger, etype: EventType) -> Token | None:
     """The token an event happened to: object, passive subject, possessor or bearer, by trigger kind."""
     tok = trig.token

@@ -20,6 +20,7 @@ from ..models import (
 from .anchors import document_city, fill_anchors, money_for, place_for
 from .arguments import (
     PLURAL_PRONOUNS,
+    aged_person,
     by_authority,
     find_agent,
     find_patient,
@@ -102,7 +103,7 @@ def build_events(doc: Doc, *, numbers: Sequence[NumberMention], money: Sequence[
                                        "noun")
             if is_irrealis(trig, rules) or is_generic(trig, rules):
                 continue
-            patient = owner_of_body_part(past_dateline(find_patient(trig, etype), trig), rules)
+            patient = aged_person(owner_of_body_part(past_dateline(find_patient(trig, etype), trig), rules))
             victim = victim_type(trig, patient, etype, rules)
             if victim is not None:
                 # "the shooting of a nine-year-old girl": she was shot; "the fatal shooting of a teen": he died.

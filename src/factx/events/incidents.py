@@ -57,12 +57,18 @@ def take_out_the_dead(events: list[Event], sent_events: list[tuple[Event, Token 
             if (other.type not in yields or other.negated or op is None or not isinstance(m, (int, float))
                     or not 0 < m < n or other.trigger.start < ev.trigger.start):
                 continue
-            if (patient is not None and op in patient.subtree) or _part_of_those_told(op):
+            if (patient is not None and (op in patient.subtree or _included(op, patient))) or _part_of_those_told(op):
                 count = dict(ev.count, value=n - m, total=n)
                 new = with_changes(ev, count=count)
                 events[events.index(ev)] = new
                 sent_events[k] = (new, patient)
                 break
+
+
+def _included(tok: Token, patient: Token) -> bool:
+    """ "Five people were shot, including two men who were killed": the two are among the five."""
+    return (tok.dep_ == "pobj" and tok.head.lower_ in ("including", "among")
+            and tok.head.head.i in (patient.i, patient.head.i))
 
 
 def _part_of_those_told(tok: Token) -> bool:
