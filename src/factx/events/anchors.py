@@ -275,8 +275,7 @@ def _finer(place: dict[str, Any] | None, ctx: Context) -> dict[str, Any] | None:
             and not (place.get("kind") == "admin2" and place.get("name") == c.name)):
         return place_record(city, "document")
     if place.get("kind") == "city" and place.get("name") != c.name and _part_of_city(place, c, ctx):
-        return {**place_record(city, place["origin"]), "text": place.get("text"), "start": place.get("start"),
-                "end": place.get("end"), "landmark": place.get("landmark") or place.get("name")}
+        return held_place(place, place_record(city, place["origin"]), place["origin"])
     return place
 
 
@@ -318,8 +317,13 @@ def _held(ev: Event, events: list[Event], ctx: Context, fallback: dict[str, Any]
         holder = _inherit_place(mates, ctx) or fallback
     if holder is None:
         return place
+    return held_place(place, holder, holder["origin"])
+
+
+def held_place(place: dict[str, Any], holder: dict[str, Any], origin: str) -> dict[str, Any]:
+    """The holder's place record, keeping the phrase (text and offsets) and the landmark name of ``place``."""
     return {**holder, "text": place.get("text"), "start": place.get("start"), "end": place.get("end"),
-            "landmark": place.get("name"), "origin": "clause" if holder.get("origin") == "clause" else holder["origin"]}
+            "landmark": place.get("landmark") or place.get("name"), "origin": origin}
 
 
 def _inherit_place(mates: list[Event], ctx: Context) -> dict[str, Any] | None:

@@ -11,6 +11,7 @@ from .syntax import (
     FINITE_TAGS,
     PASSIVE_SUBJECTS,
     PREDICATIVE_DEPS,
+    age_set_off,
     ancestors,
     antecedent_of,
     conjuncts_of,
@@ -59,11 +60,9 @@ def aged_person(patient: Token | None) -> Token | None:
     """The person an age stands for: "Boy, 3, wounded in shooting" -> Boy, not three people."""
     if patient is None or not patient.like_num or patient.i < 2:
         return patient
-    doc = patient.doc
-    before, noun = doc[patient.i - 1], doc[patient.i - 2]
-    after = doc[patient.i + 1] if patient.i + 1 < len(doc) else None
-    if before.text == "," and after is not None and after.text == "," and noun.pos_ in ("NOUN", "PROPN", "INTJ") \
-            and noun.tag_ in ("NN", "NNP", "UH") and noun.is_alpha:
+    noun = patient.doc[patient.i - 2]
+    if age_set_off(noun) and noun.pos_ in ("NOUN", "PROPN", "INTJ") and noun.tag_ in ("NN", "NNP", "UH") \
+            and noun.is_alpha:
         return noun
     return patient
 

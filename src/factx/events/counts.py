@@ -11,7 +11,7 @@ from ..models import Event, NumberMention, Span
 from .arguments import ONE_PRONOUNS, PLURAL_PRONOUNS
 from .context import Context, Trigger
 from .rules import EventType, Rules
-from .syntax import conjuncts_of, headline_passive, mention_at, text_at, with_changes
+from .syntax import age_set_off, conjuncts_of, headline_passive, mention_at, text_at, with_changes
 
 SINGULAR_DETS = {"a", "an", "one", "another", "the", "this", "that", "each", "either"}
 
@@ -66,9 +66,7 @@ def _single_count(patient: Token, ctx: Context) -> dict[str, Any] | None:
               if g.dep_ == "pobj"]
         if of:
             return _single_count(of[0], ctx)
-    aged = patient.doc[patient.i + 1:patient.i + 4]
-    if (len(aged) == 3 and aged[0].text == "," and aged[1].like_num and aged[2].text == ","
-            and patient.lemma_.lower() in ctx.rules.participants.get("person", ())
+    if (age_set_off(patient) and patient.lemma_.lower() in ctx.rules.participants.get("person", ())
             and not any(c.dep_ in ("nummod", "det") and c.lower_ not in SINGULAR_DETS for c in patient.children)):
         return _one(patient, patient.idx, patient.text)  # "Boy, 3, wounded": one boy, aged three
     if patient.lower_ in GROUP_WORDS:

@@ -9,6 +9,7 @@ from typing import Any, Iterable
 from spacy.tokens import Span as SpacySpan
 from spacy.tokens import Token
 
+from ..mentions.tokens import doc_text
 from ..models import DateMention, Event
 from .context import Context, Trigger
 from .rules import Rules
@@ -118,15 +119,17 @@ def _dated(d: DateMention, ctx: Context) -> bool:
 def _birth_date(d: DateMention, ctx: Context) -> bool:
     """A date of birth: after a birth word ("DOB 04/05/88", "born May 2, 1990") or in brackets after a name
     ("Mauricio Martinez (04/05/88)")."""
-    text = ctx.doc.text
-    before = text[max(0, d.start - 24):d.start].lower()
+    doc = ctx.doc
+    before = doc_text(doc)[max(0, d.start - 24):d.start].lower()
     words = re.findall(r"[a-z.]+", before)
     if words and any(" ".join(words[-k:]).rstrip(":.") in ctx.rules.birth_cues for k in (1, 2, 3)):
         return True
-    if before.rstrip().endswith("(") and text[d.end:d.end + 2].lstrip().startswith(")"):
-        prev = ctx.doc.char_span(0, len(text[:d.start].rstrip()[:-1].rstrip()), alignment_mode="contract")
-        return prev is not None and len(prev) > 0 and prev[-1].pos_ == "PROPN" and prev[-1].ent_type_ in ("PERSON", "")
-    return False
+    span = doc.char_span(d.start, d.end, alignment_mode="expand")
+    if span is None or span.start < 2 or span.end >= len(doc) or doc[span.start - 1].text != "(" \
+            or doc[span.end].text != ")":
+        return False
+    name = doc[span.start - 2]
+    return name.pos_ == "PROPN" and name.ent_type_ in ("PERSON", "")
 
 
 MAX_YEARS_BACK = 150

@@ -8,9 +8,10 @@ from typing import Any, Sequence
 from spacy.tokens import Doc
 
 from ..models import DateMention, Event, Focus, MoneyMention, NumberMention, PlaceMention
-from .anchors import dateline_place, document_city, place_record
+from .anchors import dateline_place, document_city, held_place, place_record
 from .build import build_events
 from .context import Context
+from .incidents import families_join, family_of
 from .rules import Rules
 from .syntax import with_changes
 
@@ -43,11 +44,10 @@ def headline_events(title: Doc, text: Doc, *, numbers: Sequence[NumberMention], 
         place = _unref(ev.place) if own or borrowed is None else borrowed
         if own and borrowed is not None and ev.place.get("kind") == "landmark" and not ev.place.get("country"):
             # "shot outside school": the school is in the text's city, as it would be in the text.
-            place = {**borrowed, **{k: ev.place[k] for k in ("text", "start", "end", "origin", "landmark")
-                                    if k in ev.place}}
+            place = held_place(ev.place, borrowed, ev.place["origin"])
         sentence = {"start": ev.sentence.get("start", 0), "end": min(ev.sentence.get("end", 0), length)}
         out.append(with_changes(ev, part="title", place=place, date=_unref(ev.date), count=_unref(ev.count),
-                                money=[_unref(m) or m for m in ev.money], sentence=sentence))
+                                money=[_unref(m) for m in ev.money], sentence=sentence))
     return out
 
 
@@ -70,16 +70,10 @@ def add_headline(events: list[Event], title_events: list[Event], rules: Rules) -
     if not extra:
         return events
     lead = next(e.incident for e in events if e.incident)
-    families = {_family(e.type, rules) for e in events if e.incident == lead}
+    families = {family_of(e.type, rules) for e in events if e.incident == lead}
     last = max(int(e.incident[1:]) for e in events if e.incident and e.incident[1:].isdigit())
     out = list(events)
     for ev in extra:
-        family = _family(ev.type, rules)
-        joins = any(f in rules.families.get(family, frozenset({family}))
-                    or family in rules.families.get(f, frozenset({f})) for f in families)
+        joins = families_join(families, family_of(ev.type, rules), rules)
         out.append(with_changes(ev, id=f"e{len(out) + 1}", incident=lead if joins else f"i{last + 1}"))
     return out
-
-
-def _family(etype: str, rules: Rules) -> str:
-    return rules.types[etype].family if etype in rules.types else "other"

@@ -207,7 +207,7 @@ def assign_incidents(events: list[Event], rules: Rules, text: str) -> list[Event
         if ev.negated:
             out.append(ev)
             continue
-        family = rules.types[ev.type].family if ev.type in rules.types else "other"
+        family = family_of(ev.type, rules)
         inc = by_event.get(ev.same_as or "")
         if inc is None and not _tells_another(ev, rules, text):
             inc = next((c for c in reversed(incidents) if c.accepts(ev, family, rules)), None)
@@ -243,6 +243,17 @@ _FAMILY_RANK = {"violence": 0, "disaster": 0, "accident": 0, "protest": 0, "abdu
 _OWN = ("clause", "sentence")
 
 
+def family_of(etype: str, rules: Rules) -> str:
+    """The family of an event type ("other" for a type the inventory does not hold)."""
+    return rules.types[etype].family if etype in rules.types else "other"
+
+
+def families_join(families: set[str], family: str, rules: Rules) -> bool:
+    """Whether an event of ``family`` can be part of a happening whose events are of ``families``."""
+    joins = rules.families.get(family, frozenset({family}))
+    return any(f in joins or family in rules.families.get(f, frozenset({f})) for f in families)
+
+
 @dataclass(slots=True)
 class _Open:
     """An incident being built: its families and the first own place and date of its events."""
@@ -253,8 +264,7 @@ class _Open:
     date: dict[str, Any] | None = None
 
     def accepts(self, ev: Event, family: str, rules: Rules) -> bool:
-        joins = rules.families.get(family, frozenset({family}))
-        if not any(f in joins or family in rules.families.get(f, frozenset({f})) for f in self.families):
+        if not families_join(self.families, family, rules):
             return False
         return not _places_differ(self.place, _own(ev.place)) and not _dates_differ(self.date, _own(ev.date))
 

@@ -159,6 +159,12 @@ def headline_passive(tok: Token) -> bool:
         bare and not any(c.dep_ in ("det", "poss") for c in subj.children)))
 
 
+def age_set_off(noun: Token) -> bool:
+    """A number set off by commas after the noun: its age ("Boy, 3, wounded", "Javier Ruiz, 34, was killed")."""
+    after = noun.doc[noun.i + 1:noun.i + 4]
+    return len(after) == 3 and after[0].text == "," and after[1].like_num and after[2].text == ","
+
+
 def time_object(tok: Token) -> bool:
     """A participle whose only 'object' is a time, its subject what it happened to: "the four people killed
     Christmas Eve were identified", "two men shot Sunday night" (the parser reads an active verb)."""
